@@ -1,0 +1,51 @@
+// Storage.swift — the buffer behind every NDArray.
+//
+// A storage is a flat run of elements in memory. Arrays are windows onto it:
+// `shape`, `strides` and `offset` say which elements an array sees and in what
+// order, so a transpose or a slice is a new window onto the same storage.
+//
+// Not here: memory mapping, GPU memory, growing a buffer in place.
+
+/// A reference-counted buffer of elements, aligned to 64 bytes for SIMD kernels.
+///
+/// Arrays share a storage until one of them is written to; the writer then
+/// copies (see `NDArray.makeWritable`). A storage is mutated only while exactly
+/// one array refers to it, which is why it may be sent across threads.
+@usableFromInline
+final class NDStorage<Scalar: NDArrayScalar>: @unchecked Sendable {
+    /// The first element.
+    @usableFromInline let base: UnsafeMutablePointer<Scalar>
+    /// The number of elements.
+    @usableFromInline let count: Int
+
+    /// Allocates room for `count` elements without initialising them; every
+    /// caller writes each element before anything reads it.
+    @inlinable
+    init(uninitializedCount count: Int) {
+        precondition(count >= 0, "storage: negative element count \(count)")
+        let bytes = Swift.max(1, count) * MemoryLayout<Scalar>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        self.base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
+        self.count = count
+    }
+
+    /// Allocates `count` elements, each set to `value`.
+    @inlinable
+    convenience init(repeating value: Scalar, count: Int) {
+        self.init(uninitializedCount: count)
+        base.initialize(repeating: value, count: count)
+    }
+
+    /// Copies `elements` into a new storage.
+    @inlinable
+    convenience init(copying elements: UnsafeBufferPointer<Scalar>) {
+        self.init(uninitializedCount: elements.count)
+        if let source = elements.baseAddress {
+            base.update(from: source, count: elements.count)
+        }
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(base).deallocate()
+    }
+}

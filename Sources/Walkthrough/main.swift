@@ -1,0 +1,66 @@
+// The walkthrough: a step-by-step tour of a GPT, from the array up.
+//
+//   swift run -c release walkthrough              the whole tour, pausing between steps
+//   swift run -c release walkthrough --no-pause   straight through
+//   swift run -c release walkthrough --help       the chapters and options
+//
+// The tour needs no files. Later chapters (the GPT, its attention heatmaps,
+// backprop and training) arrive with the modules they show.
+
+import Foundation
+
+/// The chapters, in order: the name for --chapter and the function that presents it.
+let chapters: [(name: String, summary: String, run: (Presenter) -> Void)] = [
+    ("arrays", "arrays, views, copy-on-write, broadcasting, a first matmul", arraysChapter),
+]
+
+let usage = """
+    usage: walkthrough [--no-pause] [--chapter NAME] [--help]
+
+    A step-by-step tour of a GPT, from the array up. On a terminal it pauses
+    between steps (Enter goes on, q quits).
+
+    options:
+      --no-pause        run straight through without waiting
+      --chapter NAME    start at chapter NAME
+      --help            show this help
+
+    chapters:
+    """ + chapters.map { "\n  \($0.name.padding(16))\($0.summary)" }.joined()
+
+extension String {
+    /// The string followed by spaces up to `width` characters.
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+}
+
+/// Prints `message` and the usage to standard error and exits with status 2.
+func usageError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("walkthrough: \(message)\n\n\(usage)\n".utf8))
+    exit(2)
+}
+
+var noPause = false
+var startChapter: String? = nil
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--no-pause":
+        noPause = true
+    case "--chapter":
+        guard let name = arguments.popFirst() else { usageError("--chapter needs a chapter name") }
+        guard chapters.contains(where: { $0.name == name }) else { usageError("unknown chapter '\(name)'") }
+        startChapter = name
+    case "--help", "-h":
+        print(usage)
+        exit(0)
+    default:
+        usageError("unknown option '\(argument)'")
+    }
+}
+
+let presenter = Presenter(noPause: noPause)
+let first = chapters.firstIndex { $0.name == startChapter } ?? 0
+for chapter in chapters[first...] {
+    chapter.run(presenter)
+}
+print("\nThat is the end of the tour so far. The GPT chapters arrive with the GPT module.")

@@ -1,0 +1,80 @@
+// MatmulTests.swift — matmul, dot and outer with NumPy's rules.
+//
+// After reading this file you should be able to give the result shape of any
+// matmul: [M, K]·[K, N] is [M, N]; batch axes in front broadcast like any
+// other axes; a 1-d operand on the left is a row and on the right a column,
+// and that extra axis is removed again from the result.
+
+import NDArray
+import XCTest
+
+final class MatmulTests: XCTestCase {
+    func testAMatrixProductByHand() {
+        let a: NDArray<Float> = [[1, 2], [3, 4], [5, 6]]   // [3, 2]
+        let b: NDArray<Float> = [[1, 0, 2], [0, 1, 3]]     // [2, 3]
+        XCTAssertEqual(matmul(a, b), [[1, 2, 8], [3, 4, 18], [5, 6, 28]])  // [3, 3]
+    }
+
+    func testOneDimensionalOperandsAreARowOnTheLeftAndAColumnOnTheRight() {
+        let m: NDArray<Float> = [[1, 2], [3, 4]]
+        let v: NDArray<Float> = [1, 1]
+        XCTAssertEqual(matmul(v, m), [4, 6])      // [2]·[2, 2] → [2]
+        XCTAssertEqual(matmul(m, v), [3, 7])      // [2, 2]·[2] → [2]
+        XCTAssertEqual(matmul(v, v).shape, [])    // an inner product: 0-d
+        XCTAssertEqual(matmul(v, v).item(), 2)
+    }
+
+    func testBatchAxesBroadcast() {
+        let q = NDArray<Float>.ones([2, 1, 3, 4])  // [B, 1, T, HS]
+        let k = NDArray<Float>.ones([5, 4, 2])     // [NH, HS, T']
+        XCTAssertEqual(matmul(q, k).shape, [2, 5, 3, 2])
+        XCTAssertEqual(matmul(q, k).max(), 4)
+    }
+
+    func testDotAndOuter() {
+        let a = NDArray<Double>.arange(24).reshaped(2, 3, 4)
+        let b = NDArray<Double>.arange(40).reshaped(5, 4, 2)
+        XCTAssertEqual(dot(a, b).shape, [2, 3, 5, 2])  // a.shape[..<-1] + b.shape[..<-2] + [2]
+        // dot(a, b)[i, j, k, m] = Σ a[i, j, :] · b[k, :, m]
+        var expected = 0.0
+        for p in 0..<4 { expected += (20 + Double(p)) * (24 + 2 * Double(p) + 1) }  // a[1, 2, p] · b[3, p, 1]
+        XCTAssertEqual(dot(a, b)[1, 2, 3, 1].item(), expected)
+        XCTAssertEqual(outer(NDArray<Float>([1, 2]), NDArray<Float>([1, 10, 100])), [[1, 10, 100], [2, 20, 200]])
+        XCTAssertEqual(dot(NDArray<Float>(3), NDArray<Float>([1, 2])), [3, 6])
+    }
+
+    func testMatmulAgreesWithItsReferenceOnManyShapes() {
+        var rng = SeededGenerator(seed: 7)
+        for (m, k, n) in [(1, 1, 1), (1, 7, 9), (5, 3, 1), (17, 33, 9), (64, 64, 64), (3, 0, 2)] {
+            let a = NDArray<Float>.normal([m, k], using: &rng), b = NDArray<Float>.normal([k, n], using: &rng)
+            assertClose(matmul(a, b), matmulReference(a, b), tolerance: 1e-5, "[\(m), \(k)]·[\(k), \(n)]")
+        }
+    }
+
+    func testMatmulIgnoresTheLayoutOfEitherOperand() {
+        for left in everyLayout([3, 4]) {
+            for right in everyLayout([4, 5], { (v: Double) -> Double in v / 2 }) {
+                var expected = [Double](repeating: 0, count: 15)
+                for i in 0..<3 { for j in 0..<5 { for p in 0..<4 { expected[i * 5 + j] += left.values[i * 4 + p] * right.values[p * 5 + j] } } }
+                assertClose(matmul(left.array, right.array), NDArray(shape: [3, 5], scalars: expected),
+                            tolerance: 1e-14, "\(left.name) · \(right.name)")
+            }
+        }
+    }
+
+    /// Every shape pair in the fixtures against NumPy (float64 and float32).
+    func testEveryMatmulCaseMatchesNumPy() {
+        for c in Fixtures.manifest.matmul where c.ok {
+            func run<S: NDFloatingPoint>(_ type: S.Type, tolerance: Double) {
+                let a: NDArray<S> = Fixtures.load("mm_\(c.name)_a"), b: NDArray<S> = Fixtures.load("mm_\(c.name)_b")
+                let actual = switch c.op {
+                case "matmul": matmul(a, b)
+                case "dot": dot(a, b)
+                default: outer(a, b)
+                }
+                assertClose(actual, Fixtures.load("mm_\(c.name)_out"), tolerance: tolerance, c.name)
+            }
+            if c.dtype == "f8" { run(Double.self, tolerance: 1e-13) } else { run(Float.self, tolerance: 1e-5) }
+        }
+    }
+}
