@@ -118,6 +118,28 @@ final class ElementwiseTests: XCTestCase {
         }
     }
 
+    func testMasksWhereAndInPlaceUpdatesIgnoreTheLayout() {
+        for layout in everyLayout([3, 4]) {
+            let positive = layout.values.map { $0 > 0 }
+            assertEqualArrays(layout.array .> 0, NDArray(shape: [3, 4], scalars: positive), layout.name)
+            let chosen = layout.values.map { $0 > 0 ? $0 : -1 }
+            assertEqualArrays(NDArray.where(layout.array .> 0, layout.array, -1), NDArray(shape: [3, 4], scalars: chosen),
+                              layout.name)
+            for mask in everyLayout([3, 4], { (v: Double) -> Bool in v > 0 }) {
+                let picked = zip(mask.values, layout.values).map { $0 ? $1 : 0 }
+                assertEqualArrays(NDArray.where(mask.array, layout.array, 0), NDArray(shape: [3, 4], scalars: picked),
+                                  "mask \(mask.name), values \(layout.name)")
+            }
+            var updated = layout.array
+            updated += NDArray<Double>([1, 2, 3, 4])    // in place where it may be, copied where it must be
+            updated *= 2
+            var expected = layout.values
+            for i in expected.indices { expected[i] = (expected[i] + Double(i % 4 + 1)) * 2 }
+            assertEqualArrays(updated, NDArray(shape: [3, 4], scalars: expected), layout.name)
+            XCTAssertEqual(layout.array.scalars, layout.values, "\(layout.name) is untouched")
+        }
+    }
+
     func testAsTypeConvertsLikeNumPy() {
         XCTAssertEqual(NDArray<Double>([-1.7, 2.9]).asType(Int.self), [-1, 2])       // toward zero
         XCTAssertEqual(NDArray<Float>([0, 0.5]).asType(Bool.self), [false, true])      // nonzero is true

@@ -24,12 +24,14 @@ extension NDArray {
         let ids = indices.scalars
         let result = NDArray(uninitializedShape: Array(shape[..<a]) + indices.shape + Array(shape[(a + 1)...]))
         var out = result.storage.base
-        let base = source.storage.base + source.offset
-        for o in 0..<outer {
-            for id in ids {
-                let i = normalizeIndex(Int(id), size: size, axis: a, shape: shape, operation: "take")
-                out.update(from: base + (o * size + i) * inner, count: inner)  // one contiguous slice
-                out += inner
+        withExtendedLifetime(source) {  // the copy must outlive the pointer into it
+            let base = source.storage.base + source.offset
+            for o in 0..<outer {
+                for id in ids {
+                    let i = normalizeIndex(Int(id), size: size, axis: a, shape: shape, operation: "take")
+                    out.update(from: base + (o * size + i) * inner, count: inner)  // one contiguous slice
+                    out += inner
+                }
             }
         }
         return result

@@ -1,4 +1,4 @@
-// Layout.swift — shapes, strides and broadcasting, as plain functions on [Int].
+// ShapesAndStrides.swift — shapes, strides and broadcasting, as plain functions on [Int].
 //
 // Broadcasting (NumPy's rule): align the two shapes on the right; each pair of
 // sizes must be equal or one of them 1; a missing axis counts as 1. The result

@@ -91,6 +91,14 @@ extension NDArray: CustomStringConvertible, CustomDebugStringConvertible {
         }
         let nextIndent = hangingIndent + " ", nextWidth = width - 1  // room for the "[" and "]" of this level
         let positions = shownPositions(axisSize: shape[axis], summarise: summarise)
+        // The text of one position along this axis (one level deeper), or "..." where the summary stands.
+        func child(_ position: Int?) -> String {
+            guard let i = position else { return "..." }
+            index.append(i)
+            defer { index.removeLast() }
+            return formatRecursively(&index, hangingIndent: nextIndent, width: nextWidth,
+                                     separator: separator, summarise: summarise, formatter: formatter)
+        }
         var text = ""
         if ndim - axis == 1 {
             // The last axis: words on a line, wrapped when the next one would not fit.
@@ -98,38 +106,20 @@ extension NDArray: CustomStringConvertible, CustomDebugStringConvertible {
             let room = width - Swift.max(separator.trimmingTrailingSpaces().count, 1)
             var line = hangingIndent
             for (n, position) in positions.enumerated() {
-                let isLast = n == positions.count - 1
-                let word: String
-                if let i = position {
-                    index.append(i)
-                    word = formatRecursively(&index, hangingIndent: nextIndent, width: nextWidth,
-                                             separator: separator, summarise: summarise, formatter: formatter)
-                    index.removeLast()
-                } else {
-                    word = "..."
-                }
+                let word = child(position)
                 if line.count + word.count > room && line.count > hangingIndent.count {
                     text += line.trimmingTrailingSpaces() + "\n"
                     line = hangingIndent
                 }
                 line += word
-                if !isLast { line += separator }
+                if n < positions.count - 1 { line += separator }
             }
             text += line
         } else {
             // Earlier axes: one nested block per line, blank lines between blocks of blocks.
             let lineSeparator = separator.trimmingTrailingSpaces() + String(repeating: "\n", count: ndim - axis - 1)
             for (n, position) in positions.enumerated() {
-                let block: String
-                if let i = position {
-                    index.append(i)
-                    block = formatRecursively(&index, hangingIndent: nextIndent, width: nextWidth,
-                                              separator: separator, summarise: summarise, formatter: formatter)
-                    index.removeLast()
-                } else {
-                    block = "..."
-                }
-                text += hangingIndent + block + (n == positions.count - 1 ? "" : lineSeparator)
+                text += hangingIndent + child(position) + (n == positions.count - 1 ? "" : lineSeparator)
             }
         }
         return "[" + text.dropFirst(hangingIndent.count) + "]"

@@ -174,7 +174,9 @@ extension NDArray {
     @inlinable
     public var scalars: [Scalar] {
         let source = contiguous()
-        return Array(UnsafeBufferPointer(start: source.storage.base + source.offset, count: count))
+        return withExtendedLifetime(source) {  // the copy must outlive the pointer into it
+            Array(UnsafeBufferPointer(start: source.storage.base + source.offset, count: count))
+        }
     }
 
     /// The one element of a single-element array. Traps otherwise. NumPy: `a.item()`.
@@ -201,7 +203,9 @@ extension NDArray {
     @inlinable
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
         let source = contiguous()
-        return try body(UnsafeBufferPointer(start: source.storage.base + source.offset, count: count))
+        return try withExtendedLifetime(source) {  // the copy must outlive the pointer into it
+            try body(UnsafeBufferPointer(start: source.storage.base + source.offset, count: count))
+        }
     }
 
     /// Calls `body` with the elements in row-major order for writing. The array

@@ -100,43 +100,42 @@ extension NDIndexConvertible where Self == NDIndex {
     }
 }
 
+/// Swift's ranges in a subscript: they keep the axis, and can take a step.
+public protocol NDRangeExpression: NDIndexConvertible {}
+
+extension NDRangeExpression {
+    /// This range visited every `step`-th element, from the top when `step` is negative:
+    /// `x[(1..<5).stride(by: 2)]` is NumPy's `x[1:5:2]`.
+    @inlinable public func stride(by step: Int) -> NDIndex { ndIndex.stride(by: step) }
+}
+
 extension Int: NDIndexConvertible {
     @inlinable public var ndIndex: NDIndex { NDIndex(.position(self)) }
 }
 
-extension Range: NDIndexConvertible where Bound == Int {
+extension Range: NDIndexConvertible, NDRangeExpression where Bound == Int {
     @inlinable public var ndIndex: NDIndex { NDIndex(.range(lower: lowerBound, upper: upperBound, step: 1)) }
-    /// This range visited every `step`-th element, from the top when `step` is negative.
-    @inlinable public func stride(by step: Int) -> NDIndex { ndIndex.stride(by: step) }
 }
 
-extension ClosedRange: NDIndexConvertible where Bound == Int {
+extension ClosedRange: NDIndexConvertible, NDRangeExpression where Bound == Int {
     // `a[-3...-1]` runs to the last element: an upper bound of -1 means "through the end".
     @inlinable public var ndIndex: NDIndex {
         NDIndex(.range(lower: lowerBound, upper: upperBound == -1 ? nil : upperBound + 1, step: 1))
     }
-    /// This range visited every `step`-th element, from the top when `step` is negative.
-    @inlinable public func stride(by step: Int) -> NDIndex { ndIndex.stride(by: step) }
 }
 
-extension PartialRangeFrom: NDIndexConvertible where Bound == Int {
+extension PartialRangeFrom: NDIndexConvertible, NDRangeExpression where Bound == Int {
     @inlinable public var ndIndex: NDIndex { NDIndex(.range(lower: lowerBound, upper: nil, step: 1)) }
-    /// This range visited every `step`-th element, from the top when `step` is negative.
-    @inlinable public func stride(by step: Int) -> NDIndex { ndIndex.stride(by: step) }
 }
 
-extension PartialRangeUpTo: NDIndexConvertible where Bound == Int {
+extension PartialRangeUpTo: NDIndexConvertible, NDRangeExpression where Bound == Int {
     @inlinable public var ndIndex: NDIndex { NDIndex(.range(lower: nil, upper: upperBound, step: 1)) }
-    /// This range visited every `step`-th element, from the top when `step` is negative.
-    @inlinable public func stride(by step: Int) -> NDIndex { ndIndex.stride(by: step) }
 }
 
-extension PartialRangeThrough: NDIndexConvertible where Bound == Int {
+extension PartialRangeThrough: NDIndexConvertible, NDRangeExpression where Bound == Int {
     @inlinable public var ndIndex: NDIndex {
         NDIndex(.range(lower: nil, upper: upperBound == -1 ? nil : upperBound + 1, step: 1))
     }
-    /// This range visited every `step`-th element, from the top when `step` is negative.
-    @inlinable public func stride(by step: Int) -> NDIndex { ndIndex.stride(by: step) }
 }
 
 // MARK: - Resolving a subscript into a view

@@ -95,7 +95,7 @@ func matmul<S: NDNumeric>(
     }
 
     // Contiguous operands, read through broadcast batch strides (stride 0: the same matrix reused).
-    let ca = left.contiguous(), cb = right.contiguous()
+    let ca = left.contiguous(), cb = right.contiguous()  // kept alive by the closure below, which reads them
     let batchA = NDArray(storage: ca.storage, shape: leftBatch, strides: Array(ca.strides.dropLast(2)), offset: ca.offset)
     let batchB = NDArray(storage: cb.storage, shape: rightBatch, strides: Array(cb.strides.dropLast(2)), offset: cb.offset)
     var result = NDArray<S>(uninitializedShape: batch + [m, n])
