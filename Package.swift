@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 //
 // GPTFromScratch: an educational, NumPy-style array framework in pure Swift,
 // with a GPT built on top. The modules form a stack, each depending only on

@@ -21,7 +21,7 @@ Groups (file prefix -> manifest key):
     red_   reductions    sum, mean, max, ..., argmax over axes, keepdims, ddof
     mm_    matmul        np.matmul / np.dot / np.outer
     un_    unary         element-wise unary ops and ops with a scalar
-    sm_    -             softmax, log_softmax, logsumexp (no manifest key)
+    sm_    softmax       softmax, log_softmax, logsumexp
     join_  join          concatenate, stack, split, take, take_along_axis, one-hot
     pr_    printing      str() and our debug repr built with np.array2string
     npy_   npy           .npy format versions, dtypes, byte orders, corrupt files
@@ -36,6 +36,7 @@ How to run (from the repository root)
 import io
 import json
 import math
+import struct
 import os
 from pathlib import Path
 
@@ -365,6 +366,10 @@ def gen_softmax():
         [-np.inf, 0, 1, -np.inf, 2],           # row 3: some -inf
     ], dtype=np.float64)
     save("sm_logits", z)
+    # An independent check of the ordinary row: the textbook formula.
+    row = np.exp(z[0]) / np.exp(z[0]).sum()
+    with np.errstate(all="ignore"):
+        assert np.allclose(stable_softmax_parts(z, -1)[0][0], row, rtol=1e-15, atol=0)
     names = []
     with np.errstate(all="ignore"):
         for tag, axis in (("m1", -1), ("0", 0)):
@@ -515,6 +520,19 @@ def gen_printing():
         ("bools_2d", np.array([[True, False, True], [False, False, True]])),
         ("nan_only", np.array([np.nan, np.nan], f4)),
         ("neg_ints_i8", np.array([-5, 3, -100], i8)),
+        # The dtype-dependent cutoffs: float32 arrays turn scientific at 1e6,
+        # float64 arrays at 1e8; float32 scalars at 1e6, float64 scalars at 1e16.
+        ("cut_f4", np.array([2e6, 3e6], f4)),
+        ("cut_f8", np.array([2e6, 3e6], f8)),
+        ("cut_big_f8", np.array([2e8, 3e8], f8)),
+        ("scalar_1e6_f4", np.array(1e6, f4)),
+        ("scalar_999999_f4", np.array(999999, f4)),
+        ("scalar_1e15_f8", np.array(1e15, f8)),
+        ("scalar_1e16_f8", np.array(1e16, f8)),
+        ("scalar_small_f8", np.array(1.5e-5, f8)),
+        ("scalar_third_f4", np.array(1 / 3, f4)),
+        ("scalar_nan_f4", np.array(np.nan, f4)),
+        ("scalar_bool", np.array(True)),
     ]
     manifest = []
     for name, a in cases:
@@ -714,6 +732,70 @@ class Xoshiro256StarStar:
         return r * math.cos(2.0 * math.pi * u2)
 
 
+# The library's own log and sin/cos (Sources/NDArray/Creation/SeededGenerator.swift,
+# PortableMath), ported operation for operation. They use + - * / and sqrt only,
+# which IEEE 754 rounds the same everywhere (Python's floats included), so the
+# normal draws below are the exact bits every platform must reproduce.
+
+LN2_HIGH = 6.93147180369123816490e-01
+LN2_LOW = 1.90821492927058770002e-10
+
+
+def portable_factorial(n):
+    result = 1.0
+    for i in range(1, max(n, 1) + 1):
+        result *= float(i)
+    return result
+
+
+SINE_COEFFICIENTS = [(1.0 if k % 2 == 0 else -1.0) / portable_factorial(2 * k + 1) for k in range(9)]
+COSINE_COEFFICIENTS = [(1.0 if k % 2 == 0 else -1.0) / portable_factorial(2 * k) for k in range(9)]
+
+
+def portable_log(x):
+    m, e = math.frexp(x)          # x = m * 2**e, m in [0.5, 1)
+    m, e = m * 2.0, float(e - 1)  # Swift's significand in [1, 2) and exponent
+    if m > 1.4142135623730951:
+        m /= 2.0
+        e += 1.0
+    s = (m - 1.0) / (m + 1.0)
+    z = s * s
+    series = 0.0
+    for k in range(11, -1, -1):
+        series = series * z + 1.0 / float(2 * k + 1)
+    return e * LN2_HIGH + (e * LN2_LOW + 2.0 * s * series)
+
+
+def portable_sin_cos_of_turns(t):
+    x = t * 4.0
+    q = math.floor(x)
+    if x - q >= 0.5:              # Swift's rounded(): to nearest, ties away from zero
+        q += 1.0
+    r = t - q / 4.0
+    phi = r * 6.283185307179586
+    p2 = phi * phi
+    sine = cosine = 0.0
+    for k in range(8, -1, -1):
+        sine = sine * p2 + SINE_COEFFICIENTS[k]
+        cosine = cosine * p2 + COSINE_COEFFICIENTS[k]
+    sine *= phi
+    quadrant = int(q) % 4
+    return [(sine, cosine), (cosine, -sine), (-sine, -cosine), (-cosine, sine)][quadrant]
+
+
+def portable_normal(g):
+    """Box-Muller exactly as the Swift library computes it."""
+    if g.spare is not None:
+        value, g.spare = g.spare, None
+        return value
+    u1 = 1.0 - g.uniform_f64()
+    u2 = g.uniform_f64()
+    radius = math.sqrt(-2.0 * portable_log(u1))
+    sine, cosine = portable_sin_cos_of_turns(u2)
+    g.spare = radius * sine
+    return radius * cosine
+
+
 def gen_random():
     manifest = []
     for seed in (0, 42, 2 ** 64 - 59):
@@ -732,9 +814,14 @@ def gen_random():
         bounded_big = [str(g.bounded(2 ** 63 + 7)) for _ in range(4)]
         g = fresh()
         normal = [g.normal() for _ in range(7)]
+        g = fresh()
+        # 201 draws: enough to reach both halves of every quadrant of the sine and cosine.
+        portable = [portable_normal(g) for _ in range(201)]
+        assert max(abs(a - b) for a, b in zip(portable, normal)) < 1e-13
         manifest.append({"seed": str(seed), "raw": raw, "uniform_f32": uniform_f32,
                          "uniform_f64": uniform_f64, "bounded_10": bounded_10,
-                         "bounded_big": bounded_big, "normal": normal})
+                         "bounded_big": bounded_big, "normal": normal,
+                         "normal_bits": [str(struct.unpack("<Q", struct.pack("<d", v))[0]) for v in portable]})
     return manifest
 
 

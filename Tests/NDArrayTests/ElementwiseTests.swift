@@ -20,7 +20,8 @@ final class ElementwiseTests: XCTestCase {
     }
 
     func testGenericCodeStillDividesNumbers() {
-        // NDArray is not expressible by a number literal, so `1 / t` stays a number.
+        // A number literal can be a 0-d array, but the array operators with a plain
+        // number are the less preferred overloads: in generic code `1 / t` stays a number.
         func reciprocal<S: NDFloatingPoint>(_ t: S) -> S { 1 / t }
         XCTAssertEqual(reciprocal(Float(4)), 0.25)
     }
@@ -72,17 +73,19 @@ final class ElementwiseTests: XCTestCase {
         let x: NDArray<Float> = [1, 2, 3, 4]
         XCTAssertEqual(x, [1, 2, 3, 4])
         XCTAssertNotEqual(x, x.reshaped(2, 2))
-        XCTAssertTrue(x.isClose(to: x + 1e-7))
-        XCTAssertFalse(x.isClose(to: x + 1e-3))
+        XCTAssertTrue(x.allClose(to: x + 1e-7))
+        XCTAssertFalse(x.allClose(to: x + 1e-3))
+        XCTAssertEqual(isClose(x, [1, 2.001, 3, 4]), [true, false, true, true])
     }
 
     func testCompoundAssignmentWritesInPlaceWhenTheStorageIsNotShared() {
         var x = NDArray<Float>.zeros([2, 3])
-        let before = x.layout.storageIdentity
-        x += NDArray<Float>([1, 2, 3])   // broadcast over the rows
+        let storage = x.layout                          // a layout does not keep the storage alive or shared
+        x += NDArray<Float>([1, 2, 3])                  // broadcast over the rows
+        XCTAssertTrue(x.layout.sharesStorage(with: storage), "+= reused the storage")
         x *= 2
+        XCTAssertTrue(x.layout.sharesStorage(with: storage), "*= reused the storage")
         XCTAssertEqual(x, [[2, 4, 6], [2, 4, 6]])
-        XCTAssertEqual(x.layout.storageIdentity, before, "unshared storage is reused")
     }
 
     func testCompoundAssignmentOnASharedArrayLeavesTheOtherAlone() {
@@ -137,6 +140,18 @@ final class ElementwiseTests: XCTestCase {
             for i in expected.indices { expected[i] = (expected[i] + Double(i % 4 + 1)) * 2 }
             assertEqualArrays(updated, NDArray(shape: [3, 4], scalars: expected), layout.name)
             XCTAssertEqual(layout.array.scalars, layout.values, "\(layout.name) is untouched")
+        }
+    }
+
+    func testInPlaceUpdatesOfUnsharedViewsOfEveryLayout() {
+        for layout in everyLayout([3, 4]) {
+            var y = layout.fresh()                      // nothing else holds this storage
+            let before = y.layout
+            y += 1
+            XCTAssertEqual(y.scalars, layout.values.map { $0 + 1 }, layout.name)
+            // Contiguous views (even at an offset) are updated in place; the others are rebuilt.
+            let inPlace = layout.name == "contiguous" || layout.name == "offset"
+            XCTAssertEqual(y.layout.sharesStorage(with: before), inPlace, layout.name)
         }
     }
 

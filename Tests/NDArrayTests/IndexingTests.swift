@@ -63,6 +63,13 @@ final class IndexingTests: XCTestCase {
         XCTAssertEqual(a, [[1, 1, 1, 5], [0, 7, 8, 6]])
     }
 
+    func testAssignedValuesMayCarryExtraLeadingOnes() {
+        var a = NDArray<Float>.zeros([2, 4])
+        a[1, 1..<3] = [[7, 8]]                            // [1, 2] into [2], as NumPy allows
+        a[0] = NDArray<Float>.ones([1, 1, 4])
+        XCTAssertEqual(a, [[1, 1, 1, 1], [0, 7, 8, 0]])
+    }
+
     func testAssignmentFromAViewOfItselfReadsTheOldValues() {
         var a: NDArray<Float> = [1, 2, 3, 4]
         a[1...] = a[..<3]             // NumPy's a[1:] = a[:3]

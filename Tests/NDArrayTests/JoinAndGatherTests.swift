@@ -29,6 +29,23 @@ final class JoinAndGatherTests: XCTestCase {
         XCTAssertEqual(uneven.map(\.shape), [[1, 6], [2, 6], [1, 6]])
     }
 
+    func testSplittingAnEmptyAxisGivesEmptyParts() {
+        let parts = split(NDArray<Float>.zeros([0, 3]), sections: 2)
+        XCTAssertEqual(parts.map(\.shape), [[0, 3], [0, 3]])
+    }
+
+    func testSplitAndStackOfEvery3DLayout() {
+        for layout in everyLayout([2, 3, 4]) {
+            let plain = NDArray<Double>(shape: [2, 3, 4], scalars: layout.values)
+            for axis in [0, 1, 2, -1] {
+                let n = layout.array.shape[axis < 0 ? axis + 3 : axis]
+                let parts = split(layout.array, sections: n, axis: axis)
+                assertEqualArrays(concatenate(parts, axis: axis), plain, "\(layout.name) axis \(axis)")
+                assertEqualArrays(stack(parts.map { $0.squeezed(axis: axis) }, axis: axis), plain, "\(layout.name) stack \(axis)")
+            }
+        }
+    }
+
     func testTakeAlongAxisZeroIsAnEmbeddingLookup() {
         let wte = NDArray<Float>.arange(10).reshaped(5, 2)   // [V, C]
         let ids: NDArray<Int32> = [[4, 0], [1, 1]]            // [B, T]

@@ -25,10 +25,13 @@ final class MatmulTests: XCTestCase {
     }
 
     func testBatchAxesBroadcast() {
-        let q = NDArray<Float>.ones([2, 1, 3, 4])  // [B, 1, T, HS]
-        let k = NDArray<Float>.ones([5, 4, 2])     // [NH, HS, T']
-        XCTAssertEqual(matmul(q, k).shape, [2, 5, 3, 2])
-        XCTAssertEqual(matmul(q, k).max(), 4)
+        let q = NDArray<Float>.arange(24).reshaped(2, 1, 3, 4)  // [B, 1, T, HS]
+        let k = NDArray<Float>.arange(40).reshaped(5, 4, 2)     // [NH, HS, T']
+        let scores = matmul(q, k)                               // [B, NH, T, T']
+        XCTAssertEqual(scores.shape, [2, 5, 3, 2])
+        // scores[b, h] = q[b, 0] · k[h]: each batch pair is an ordinary matrix product.
+        XCTAssertEqual(scores[1, 3], matmul(q[1, 0], k[3]))
+        XCTAssertEqual(scores[0, 0, 0, 0].item(), 28)   // 0·0 + 1·2 + 2·4 + 3·6
     }
 
     func testDotAndOuter() {
@@ -59,6 +62,29 @@ final class MatmulTests: XCTestCase {
                 assertClose(matmul(left.array, right.array), NDArray(shape: [3, 5], scalars: expected),
                             tolerance: 1e-14, "\(left.name) · \(right.name)")
             }
+        }
+    }
+
+    func testBatchedMatmulIgnoresTheLayoutOfBatchedOperands() {
+        for left in everyLayout([2, 3, 4]) {
+            for right in everyLayout([2, 4, 5], { (v: Double) -> Double in v / 4 }) {
+                var expected = [Double](repeating: 0, count: 30)
+                for b in 0..<2 { for i in 0..<3 { for j in 0..<5 { for p in 0..<4 {
+                    expected[b * 15 + i * 5 + j] += left.values[b * 12 + i * 4 + p] * right.values[b * 20 + p * 5 + j]
+                } } } }
+                assertClose(matmul(left.array, right.array), NDArray(shape: [2, 3, 5], scalars: expected),
+                            tolerance: 1e-14, "\(left.name) · \(right.name)")
+            }
+        }
+    }
+
+    func testDotAndOuterIgnoreTheLayout() {
+        for layout in everyLayout([3, 4]) {
+            let plain = NDArray<Double>(shape: [3, 4], scalars: layout.values)
+            let v: NDArray<Double> = [1, -1, 2, 0.5]
+            assertClose(dot(layout.array, v), dot(plain, v), tolerance: 1e-15, layout.name)
+            assertClose(dot(layout.array, plain.T), matmulReference(plain, plain.T.copy()), tolerance: 1e-14, layout.name)
+            assertEqualArrays(outer(layout.array, v), outer(plain, v), layout.name)
         }
     }
 

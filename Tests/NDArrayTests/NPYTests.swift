@@ -95,6 +95,29 @@ final class NPYTests: XCTestCase {
         }
     }
 
+    /// A .npy file with the given header text, padded as NumPy pads it, and `body` after it.
+    private func npyFile(header: String, body: [UInt8] = []) -> Data {
+        var text = Array(header.utf8)
+        while (10 + text.count + 1) % 64 != 0 { text.append(0x20) }
+        text.append(0x0A)
+        return Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.count & 0xFF), UInt8(text.count >> 8)] + text + body)
+    }
+
+    func testHostileHeadersThrow() {
+        // The element count is 0, but the strides would overflow an Int.
+        let overflow = npyFile(header: "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 9223372036854775807, 2), }")
+        XCTAssertThrowsError(try AnyNDArray(npyData: overflow)) { XCTAssertEqual($0 as? NPYError, .malformedHeader("shape [0, 9223372036854775807, 2] has too many elements")) }
+        // Nested parentheses must not recurse.
+        let nested = npyFile(header: "{'descr': '<f4', 'fortran_order': False, 'shape': " + String(repeating: "(", count: 60_000) + "}")
+        XCTAssertThrowsError(try AnyNDArray(npyData: nested)) { XCTAssertEqual($0 as? NPYError, .malformedHeader("shape holds something other than integers")) }
+        let float = npyFile(header: "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+                            body: Array(NDArray<Float>([1.5, .nan]).npyData().suffix(8)))
+        XCTAssertThrowsError(try NDArray<Int32>(npyData: float, converting: true)) {
+            XCTAssertEqual($0 as? NPYError, .unconvertible(value: "nan", to: "int32"))
+        }
+        XCTAssertEqual(try NDArray<Double>(npyData: float, converting: true).scalars[0], 1.5)
+    }
+
     func testArbitraryBytesNeverCrash() {
         // Every prefix of a good file, and the good file with each byte flipped: errors or values, never a trap.
         let good = Fixtures.bytes("npy_good")

@@ -61,6 +61,21 @@ final class ReductionTests: XCTestCase {
         XCTAssertTrue(empty.mean().isNaN)
     }
 
+    func testTooLargeADdofGivesInfinityLikeNumPy() {
+        XCTAssertEqual(NDArray<Double>([1, 2]).var(ddof: 3), .infinity)   // divides by max(n − ddof, 0)
+        XCTAssertEqual(NDArray<Double>([1, 2]).std(ddof: 2), .infinity)
+    }
+
+    func testBiasGradientSumsAddWholeRows() {
+        // [B, T, C] summed over B and T: the row-adding path, against the general engine.
+        var rng = SeededGenerator(seed: 5)
+        let x = NDArray<Float>.normal([4, 16, 24], using: &rng)
+        let engine = x.reduce(SumReducer.self, "sum", axes: [0, 1], keepDims: true)
+        assertClose(x.sum(axes: [0, 1], keepDims: true), engine, tolerance: 1e-5)
+        assertClose(x.sum(axis: 0), x.reduce(SumReducer.self, "sum", axes: [0], keepDims: false), tolerance: 1e-5)
+        XCTAssertEqual(x.sum(axes: [0, 1]).shape, [24])
+    }
+
     func testPairwiseSummationKeepsFloatSumsAccurate() {
         // 2^20 copies of 0.1 in Float: a running sum drifts by about 1%; pairwise stays within 1e-6.
         let n = 1 << 20
@@ -117,6 +132,41 @@ final class ReductionTests: XCTestCase {
                 default: fatalError("unknown reduction \(c.op)")
                 }
                 assertEqualArrays(actual, Fixtures.load(c.file), label)
+            }
+        }
+    }
+
+    /// Every reduction over every set of axes of every 3-d layout, against plain Swift.
+    func testEveryReductionOfEvery3DLayout() {
+        let axesSets: [[Int]] = [[0], [1], [2], [-1], [0, 1], [1, 2], [0, 2], [0, 1, 2]]
+        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+        func variance(_ v: [Double]) -> Double { let m = mean(v); return v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count) }
+        for layout in everyLayout([2, 3, 4]) {
+            let x = layout.array, v = layout.values, shape = [2, 3, 4]
+            for axes in axesSets {
+                for keep in [false, true] {
+                    let label = "\(layout.name) axes \(axes) keepDims \(keep)"
+                    func ref(_ f: ([Double]) -> Double) -> NDArray<Double> {
+                        referenceReduce(v, shape: shape, axes: axes, keepDims: keep, f)
+                    }
+                    assertClose(x.sum(axes: axes, keepDims: keep), ref { $0.reduce(0, +) }, tolerance: 1e-13, "sum " + label)
+                    assertClose(x.mean(axes: axes, keepDims: keep), ref(mean), tolerance: 1e-13, "mean " + label)
+                    assertEqualArrays(x.max(axes: axes, keepDims: keep), ref { $0.max()! }, "max " + label)
+                    assertEqualArrays(x.min(axes: axes, keepDims: keep), ref { $0.min()! }, "min " + label)
+                    assertClose(x.prod(axes: axes, keepDims: keep), ref { $0.reduce(1, *) }, tolerance: 1e-13, "prod " + label)
+                    assertClose(x.var(axes: axes, keepDims: keep), ref(variance), tolerance: 1e-13, "var " + label)
+                    assertClose(x.std(axes: axes, keepDims: keep), ref { variance($0).squareRoot() }, tolerance: 1e-13, "std " + label)
+                }
+            }
+            for axis in [0, 1, 2, -1] {
+                // The first index of the extreme value along the axis, as in NumPy.
+                func firstIndex(_ better: @escaping (Double, Double) -> Bool) -> NDArray<Int> {
+                    referenceReduce(v, shape: shape, axes: [axis], keepDims: false) { group in
+                        Double(group.indices.reduce(0) { best, i in better(group[i], group[best]) ? i : best })
+                    }.asType(Int.self)
+                }
+                assertEqualArrays(x.argmax(axis: axis), firstIndex(>), "\(layout.name) argmax \(axis)")
+                assertEqualArrays(x.argmin(axis: axis), firstIndex(<), "\(layout.name) argmin \(axis)")
             }
         }
     }

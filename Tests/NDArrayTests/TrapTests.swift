@@ -131,6 +131,77 @@ struct TrapTests {
         #expect(trapMessage(result).contains("item: an array of shape [2] holds 2 elements, not 1"))
     }
 
+    @Test func broadcastingToAShapeThatDoesNotFit() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([3]).broadcast(to: [2, 4])
+        }
+        #expect(trapMessage(result).contains("broadcast_to: shapes [3] and [2, 4] cannot be broadcast together: 3 (axis -1) != 4 (axis -1)"))
+    }
+
+    @Test func takeAlongAxisWithTooFewIndexAxes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([3, 4]).takeAlongAxis(NDArray<Int>([0, 1]), axis: 1)
+        }
+        #expect(trapMessage(result).contains("take_along_axis: indices of shape [2] must have as many axes as the array of shape [3, 4]"))
+    }
+
+    @Test func addingInPlaceWhatWouldGrowTheLeftSide() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var a = NDArray<Float>.zeros([3])
+            a += NDArray<Float>.zeros([2, 3])
+        }
+        #expect(trapMessage(result).contains("add: in place: the result of shapes [3] and [2, 3] would have shape [2, 3], not [3]"))
+    }
+
+    @Test func stackingDifferentShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = stack([NDArray<Float>.zeros([2, 3]), NDArray<Float>.zeros([3, 2])])
+        }
+        #expect(trapMessage(result).contains("stack: all input arrays must have the same shape, but array 0 has shape [2, 3] and array 1 has shape [3, 2]"))
+    }
+
+    @Test func transposingWithAxesThatDoNotMatch() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([2, 3]).transposed([0, 0])
+        }
+        #expect(trapMessage(result).contains("transpose: axis 0 is repeated in axes [0, 0] for shape [2, 3]"))
+    }
+
+    @Test func aSliceStepOfZero() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([4])[.stride(by: 0)]
+        }
+        #expect(trapMessage(result).contains("slice: slice step cannot be zero"))
+    }
+
+    @Test func twoEllipses() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([2, 3])[.ellipsis, .ellipsis]
+        }
+        #expect(trapMessage(result).contains("subscript: an index can only have a single ellipsis"))
+    }
+
+    @Test func reshapingWithTwoUnknownSizes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([2, 3]).reshaped(-1, -1)
+        }
+        #expect(trapMessage(result).contains("reshape: can only infer one size, got [-1, -1]"))
+    }
+
+    @Test func anIntegerLiteralTooLargeForItsType() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let _: NDArray<Int32> = [1, 3_000_000_000]
+        }
+        #expect(trapMessage(result).contains("integer literal: 3000000000 does not fit in int32"))
+    }
+
+    @Test func convertingNaNToAnInteger() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>([1, .nan]).asType(Int32.self)
+        }
+        #expect(trapMessage(result).contains("asType: nan cannot be converted to int32"))
+    }
+
     @Test func raggedLiteral() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let _: NDArray<Float> = [[1, 2], [3]]

@@ -48,6 +48,9 @@ final class ViewTests: XCTestCase {
         let x = NDArray<Float>.zeros([2, 3, 4])                 // [B, T, C]
         XCTAssertEqual(x.transposed([2, 0, 1]).shape, [4, 2, 3])
         XCTAssertEqual(x.permuted(0, 2, 1).strides, [12, 1, 4])
+        let counted = NDArray<Float>.arange(24).reshaped(2, 3, 4)
+        XCTAssertEqual(counted.permuted(0, 2, 1)[1, 3, 2].item(), counted[1, 2, 3].item())
+        XCTAssertEqual(counted.swappedAxes(0, -1)[3, 1, 0].item(), counted[0, 1, 3].item())
         XCTAssertEqual(x.swappedAxes(0, -1).shape, [4, 3, 2])
         let e = x.expandedDims(axis: 1)                         // [2, 1, 3, 4]
         XCTAssertEqual(e.shape, [2, 1, 3, 4])
@@ -69,9 +72,28 @@ final class ViewTests: XCTestCase {
 
     func testAnUnsharedArrayIsWrittenInPlace() {
         var x = NDArray<Float>.zeros([2, 3])
-        let storage = x.layout.storageIdentity
+        let before = x.layout
         x[0, 1] = 7
-        XCTAssertEqual(x.layout.storageIdentity, storage)
+        XCTAssertTrue(x.layout.sharesStorage(with: before))
+    }
+
+    func testWritesIntoAnUnsharedViewOfEveryLayoutStayInPlace() {
+        for layout in everyLayout([3, 4]) {
+            var y = layout.fresh()
+            let before = y.layout
+            y[1, 2] = 99
+            var expected = layout.values
+            expected[6] = 99
+            XCTAssertEqual(y.scalars, expected, layout.name)
+            // Only the broadcast view must copy: its elements share storage slots.
+            XCTAssertEqual(y.layout.sharesStorage(with: before), layout.name != "broadcast", layout.name)
+        }
+    }
+
+    func testLayoutsOfTemporariesAreNeverReportedShared() {
+        let table = ArrayLayout.table(["a": NDArray<Float>.zeros([3]).layout, "b": NDArray<Float>.zeros([3]).layout])
+        XCTAssertTrue(table.contains("B (3 elements)"), table)
+        XCTAssertFalse(table.contains("shared"), table)
     }
 
     func testTheLayoutTableShowsSharing() {

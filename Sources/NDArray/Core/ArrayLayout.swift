@@ -24,8 +24,26 @@ public struct ArrayLayout: CustomStringConvertible, Sendable {
     public let isContiguous: Bool
     /// The number of elements in the storage (a view may see fewer).
     public let storageCount: Int
-    /// Which storage buffer: equal for arrays that share one.
-    public let storageIdentity: ObjectIdentifier
+    /// The storage, held weakly: a layout kept across a write must not itself
+    /// make the storage shared (and so force a copy), and a storage that is gone
+    /// must never look like a newer one that happens to reuse its address.
+    private weak var storage: (AnyObject & Sendable)?
+
+    init(shape: [Int], strides: [Int], offset: Int, isContiguous: Bool, storageCount: Int,
+         storage: AnyObject & Sendable) {
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+        self.isContiguous = isContiguous
+        self.storageCount = storageCount
+        self.storage = storage
+    }
+
+    /// Whether both arrays look into the same storage buffer (false once the storage is gone).
+    public func sharesStorage(with other: ArrayLayout) -> Bool {
+        guard let mine = storage, let theirs = other.storage else { return false }
+        return mine === theirs
+    }
 
     public var description: String {
         "shape \(describe(shape))  strides \(describe(strides))  offset \(offset)  "
@@ -35,16 +53,18 @@ public struct ArrayLayout: CustomStringConvertible, Sendable {
     /// A table of several named layouts; arrays on one storage get the same
     /// letter, and each names the earlier arrays it shares storage with.
     public static func table(_ rows: KeyValuePairs<String, ArrayLayout>) -> String {
-        var letters: [ObjectIdentifier: Character] = [:]
-        var owners: [ObjectIdentifier: [String]] = [:]
+        var groups: [(layout: ArrayLayout, letter: Character, names: [String])] = []
         var lines = [["name", "shape", "strides", "offset", "contiguous", "storage"]]
         for (name, layout) in rows {
-            let id = layout.storageIdentity
-            let letter = letters[id] ?? Character(UnicodeScalar(UInt8(65 + letters.count % 26)))
-            letters[id] = letter
-            let storage = owners[id].map { "\(letter), shared with " + $0.joined(separator: ", ") }
-                ?? "\(letter) (\(layout.storageCount) elements)"
-            owners[id, default: []].append(name)
+            let storage: String
+            if let g = groups.firstIndex(where: { $0.layout.sharesStorage(with: layout) }) {
+                storage = "\(groups[g].letter), shared with " + groups[g].names.joined(separator: ", ")
+                groups[g].names.append(name)
+            } else {
+                let letter = Character(UnicodeScalar(UInt8(65 + groups.count % 26)))
+                groups.append((layout, letter, [name]))
+                storage = "\(letter) (\(layout.storageCount) elements)"
+            }
             lines.append([name, describe(layout.shape), describe(layout.strides), String(layout.offset),
                           layout.isContiguous ? "yes" : "no", storage])
         }
@@ -62,6 +82,6 @@ extension NDArray {
     /// `a.strides`, `a.flags`, `a.base` together.
     public var layout: ArrayLayout {
         ArrayLayout(shape: shape, strides: strides, offset: offset, isContiguous: isContiguous,
-                    storageCount: storage.count, storageIdentity: ObjectIdentifier(storage))
+                    storageCount: storage.count, storage: storage)
     }
 }

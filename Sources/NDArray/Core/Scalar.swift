@@ -12,10 +12,19 @@
 import Foundation
 
 /// A value of any element type, used to convert between element types.
-public enum ScalarValue: Sendable, Equatable {
+public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
     case integer(Int64)
     case floating(Double)
     case boolean(Bool)
+
+    /// The value alone: `nan`, `3`, `true`.
+    public var description: String {
+        switch self {
+        case .integer(let v): "\(v)"
+        case .floating(let v): "\(v)"
+        case .boolean(let v): "\(v)"
+        }
+    }
 }
 
 /// An element type an ``NDArray`` can hold.
@@ -27,11 +36,10 @@ public protocol NDArrayScalar: BitwiseCopyable, Sendable, Equatable, CustomStrin
     /// This value, in a form any element type can be built from.
     var scalarValue: ScalarValue { get }
     /// Converts as NumPy's `astype` does: floats truncate toward zero when they
-    /// become integers, nonzero becomes `true`, `true` becomes 1.
-    ///
-    /// Traps when the value has no counterpart (NaN, infinity or an out-of-range
-    /// float converted to an integer type).
-    init(converting value: ScalarValue)
+    /// become integers, nonzero becomes `true`, `true` becomes 1; nil when the
+    /// value has no counterpart (NaN, infinity or an out-of-range float converted
+    /// to an integer type).
+    init?(exactlyConverting value: ScalarValue)
     /// Formats the visible elements of an array the way NumPy prints them.
     static func makeElementFormatter(for visible: [Self], style: ElementStyle) -> ElementFormatter<Self>
 }
@@ -72,21 +80,32 @@ where Self.RawSignificand: FixedWidthInteger {
 
 // MARK: - Defaults shared by the families
 
+extension NDArrayScalar {
+    /// Converts as NumPy's `astype` does (see `init?(exactlyConverting:)`); traps
+    /// when the value has no counterpart, naming it.
+    @inlinable
+    public init(converting value: ScalarValue) {
+        guard let converted = Self(exactlyConverting: value) else {
+            fatalError("asType: \(value) cannot be converted to \(Self.dtypeName)")
+        }
+        self = converted
+    }
+}
+
 extension NDNumeric where Self: FixedWidthInteger {
     @inlinable public static func wrappingSum(_ a: Self, _ b: Self) -> Self { a &+ b }
     @inlinable public static func wrappingDifference(_ a: Self, _ b: Self) -> Self { a &- b }
     @inlinable public static func wrappingProduct(_ a: Self, _ b: Self) -> Self { a &* b }
     @inlinable public var isNaNValue: Bool { false }
-    public var scalarValue: ScalarValue { .integer(Int64(self)) }
-    public init(converting value: ScalarValue) {
+    @inlinable public var scalarValue: ScalarValue { .integer(Int64(self)) }
+    @inlinable
+    public init?(exactlyConverting value: ScalarValue) {
         switch value {
         case .integer(let v):
             // NumPy wraps an integer that does not fit; so do we.
             self.init(truncatingIfNeeded: v)
         case .floating(let v):
-            guard v.isFinite, let exact = Self(exactly: v.rounded(.towardZero)) else {
-                fatalError("asType: \(v) cannot be converted to \(Self.dtypeName)")
-            }
+            guard v.isFinite, let exact = Self(exactly: v.rounded(.towardZero)) else { return nil }
             self = exact
         case .boolean(let v):
             self = v ? 1 : 0
@@ -102,8 +121,9 @@ extension NDNumeric where Self: NDFloatingPoint {
     @inlinable public static func wrappingDifference(_ a: Self, _ b: Self) -> Self { a - b }
     @inlinable public static func wrappingProduct(_ a: Self, _ b: Self) -> Self { a * b }
     @inlinable public var isNaNValue: Bool { isNaN }
-    public var scalarValue: ScalarValue { .floating(Double(self)) }
-    public init(converting value: ScalarValue) {
+    @inlinable public var scalarValue: ScalarValue { .floating(Double(self)) }
+    @inlinable
+    public init?(exactlyConverting value: ScalarValue) {
         switch value {
         case .integer(let v): self.init(v)
         case .floating(let v): self.init(v)
@@ -157,8 +177,9 @@ extension Int32: NDNumeric {
 extension Bool: NDArrayScalar {
     public static var dtypeName: String { "bool" }
     public static var npyDescriptor: String { "|b1" }
-    public var scalarValue: ScalarValue { .boolean(self) }
-    public init(converting value: ScalarValue) {
+    @inlinable public var scalarValue: ScalarValue { .boolean(self) }
+    @inlinable
+    public init?(exactlyConverting value: ScalarValue) {
         switch value {
         case .integer(let v): self = v != 0
         case .floating(let v): self = v != 0

@@ -38,7 +38,7 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
 public func broadcastShapes(_ a: [Int], _ b: [Int], operation: String = "broadcast") throws(ShapeError) -> [Int] {
     let ndim = Swift.max(a.count, b.count)
     var result = [Int](repeating: 1, count: ndim)
-    for fromEnd in 1...Swift.max(ndim, 1) where fromEnd <= ndim {
+    for fromEnd in stride(from: 1, through: ndim, by: 1) {
         let sa = fromEnd <= a.count ? a[a.count - fromEnd] : 1
         let sb = fromEnd <= b.count ? b[b.count - fromEnd] : 1
         if sa != sb && sa != 1 && sb != 1 {

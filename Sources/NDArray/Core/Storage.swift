@@ -41,7 +41,7 @@ final class NDStorage<Scalar: NDArrayScalar>: @unchecked Sendable {
     convenience init(copying elements: UnsafeBufferPointer<Scalar>) {
         self.init(uninitializedCount: elements.count)
         if let source = elements.baseAddress {
-            base.update(from: source, count: elements.count)
+            base.initialize(from: source, count: elements.count)
         }
     }
 

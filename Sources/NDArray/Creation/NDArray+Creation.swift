@@ -16,6 +16,10 @@ extension NDArray: ExpressibleByArrayLiteral {
     /// ```swift
     /// let x: NDArray<Float> = [[1, 2], [3, 4]]   // shape [2, 2]
     /// ```
+    ///
+    /// Each number of a literal becomes a small array of its own before they are
+    /// stacked: right for the literals one types, wasteful for large data — build
+    /// those with `init(shape:scalars:)`.
     @inlinable
     public init(arrayLiteral elements: NDArray...) {
         guard let first = elements.first else {
@@ -39,10 +43,15 @@ extension NDArray: ExpressibleByArrayLiteral {
 // number and never turns into an array.
 
 extension NDArray: ExpressibleByIntegerLiteral where Scalar: NDNumeric {
-    /// A 0-d array from an integer literal.
+    /// A 0-d array from an integer literal; traps when the literal does not fit an integer type.
     @inlinable
     public init(integerLiteral value: Int) {
-        self.init(Scalar(converting: .integer(Int64(value))))
+        // A float takes the nearest value; an integer type must hold the literal exactly.
+        guard let scalar = Scalar(exactly: value) ?? (Scalar.self is any BinaryFloatingPoint.Type
+                                                       ? Scalar(converting: .integer(Int64(value))) : nil) else {
+            shapeFailure("integer literal", "\(value) does not fit in \(Scalar.dtypeName)")
+        }
+        self.init(scalar)
     }
 }
 

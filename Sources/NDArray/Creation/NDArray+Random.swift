@@ -5,7 +5,8 @@
 // Elements are drawn in row-major order.
 
 extension NDArray where Scalar: NDFloatingPoint {
-    /// Values drawn uniformly from [`low`, `high`).
+    /// Values drawn uniformly from [`low`, `high`), as `low + (high − low)·u` with
+    /// `u` in [0, 1); rounding can, rarely, give exactly `high` (as in NumPy).
     /// NumPy: `rng.uniform(low, high, size=shape)` (with a different stream).
     @inlinable
     public static func uniform(_ shape: [Int], low: Scalar = 0, high: Scalar = 1,

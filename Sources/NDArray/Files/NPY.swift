@@ -33,6 +33,9 @@ public enum NPYError: Error, Equatable, CustomStringConvertible, Sendable {
     case unsupportedType(String)
     /// The file holds another element type than the one asked for.
     case typeMismatch(expected: String, found: String)
+    /// A value that has no counterpart in the requested type (NaN or an out-of-range
+    /// float read as an integer with `converting: true`).
+    case unconvertible(value: String, to: String)
     /// The file could not be read or written.
     case io(String)
 
@@ -50,6 +53,8 @@ public enum NPYError: Error, Equatable, CustomStringConvertible, Sendable {
             return "unsupported .npy element type '\(descr)' (supported: float32, float64, int32, int64, bool)"
         case let .typeMismatch(expected, found):
             return ".npy element type mismatch: expected \(expected), the file holds \(found)"
+        case let .unconvertible(value, type):
+            return "the .npy file holds \(value), which cannot be converted to \(type)"
         case let .io(why):
             return why
         }
@@ -57,18 +62,15 @@ public enum NPYError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 /// The header of a .npy file.
-public struct NPYHeader: Equatable, Sendable {
+struct NPYHeader {
     /// The type descriptor: byte order (`<`, `>` or `|`), kind and size, as in `<f4`.
-    public var descr: String
+    var descr: String
     /// Whether the elements are stored column-major.
-    public var fortranOrder: Bool
-    public var shape: [Int]
+    var fortranOrder: Bool
+    /// The array's shape.
+    var shape: [Int]
     /// The format version the file was written with.
-    public var version: (major: Int, minor: Int)
-
-    public static func == (a: NPYHeader, b: NPYHeader) -> Bool {
-        a.descr == b.descr && a.fortranOrder == b.fortranOrder && a.shape == b.shape && a.version == b.version
-    }
+    var version: (major: Int, minor: Int)
 }
 
 /// An array read from a .npy file whose element type is known only at run time.
@@ -98,7 +100,8 @@ public enum AnyNDArray: Sendable, Equatable {
         case "f8": self = .float64(try NPY.decode(header, body))
         case "i4": self = .int32(try NPY.decode(header, body))
         case "i8": self = .int64(try NPY.decode(header, body))
-        default: self = .bool(try NPY.decode(header, body))
+        case "b1": self = .bool(try NPY.decode(header, body))
+        default: throw .unsupportedType(header.descr)  // parse() admits only the types above
         }
     }
 }
@@ -114,12 +117,24 @@ extension NDArray {
             return
         }
         guard converting else { throw .typeMismatch(expected: Scalar.dtypeName, found: header.descr) }
+        // Convert element by element, throwing (not trapping) on a value with no counterpart.
+        func converted<Source>(_ source: NDArray<Source>) throws(NPYError) -> NDArray<Scalar> {
+            var values: [Scalar] = []
+            values.reserveCapacity(source.count)
+            for element in source.scalars {
+                guard let value = Scalar(exactlyConverting: element.scalarValue) else {
+                    throw .unconvertible(value: "\(element)", to: Scalar.dtypeName)
+                }
+                values.append(value)
+            }
+            return NDArray(shape: source.shape, scalars: values)
+        }
         switch try AnyNDArray(npyData: data) {
-        case .float32(let a): self = a.asType(Scalar.self)
-        case .float64(let a): self = a.asType(Scalar.self)
-        case .int32(let a): self = a.asType(Scalar.self)
-        case .int64(let a): self = a.asType(Scalar.self)
-        case .bool(let a): self = a.asType(Scalar.self)
+        case .float32(let a): self = try converted(a)
+        case .float64(let a): self = try converted(a)
+        case .int32(let a): self = try converted(a)
+        case .int64(let a): self = try converted(a)
+        case .bool(let a): self = try converted(a)
         }
     }
 
@@ -215,11 +230,14 @@ enum NPY {
 
     /// The elements after the header, as an array of the header's type (`S` must match it).
     static func decode<S: NDArrayScalar>(_ header: NPYHeader, _ body: Data) throws(NPYError) -> NDArray<S> {
-        var count = 1
+        // Both the element count and the strides (which skip size-0 axes) must fit in an Int.
+        var count = 1, span = 1
         for size in header.shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            if overflow { throw .malformedHeader("shape \(header.shape) has too many elements") }
+            let (spanProduct, spanOverflow) = span.multipliedReportingOverflow(by: Swift.max(size, 1))
+            if overflow || spanOverflow { throw .malformedHeader("shape \(header.shape) has too many elements") }
             count = product
+            span = spanProduct
         }
         let itemSize = MemoryLayout<S>.stride
         let (needed, overflow) = count.multipliedReportingOverflow(by: itemSize)
@@ -236,7 +254,8 @@ enum NPY {
                 for i in 0..<count { out.storeBytes(of: raw[i] != 0 ? 1 : 0, toByteOffset: i, as: UInt8.self) }
                 return
             }
-            out.copyMemory(from: raw.baseAddress!, byteCount: needed)
+            guard needed > 0, let source = raw.baseAddress else { return }
+            out.copyMemory(from: source, byteCount: needed)
             if swap {
                 let bytes = out.assumingMemoryBound(to: UInt8.self)
                 for i in 0..<count {
@@ -316,12 +335,13 @@ struct LiteralReader {
             return .string(text)
         }
         if c == "(" {
+            // A tuple of integers; nothing nests inside it.
             position += 1
             var items: [Int] = []
             while true {
                 skipSpaces()
                 if peek() == ")" { position += 1; break }
-                guard case .integer(let n) = try readValue() else { throw .malformedHeader("shape holds a non-integer") }
+                guard let n = readInteger() else { throw .malformedHeader("shape holds something other than integers") }
                 items.append(n)
                 skipSpaces()
                 if peek() == "," { position += 1; continue }
@@ -330,17 +350,28 @@ struct LiteralReader {
             }
             return .tuple(items)
         }
+        if let n = readInteger() { return .integer(n) }
         var word = ""
-        while let d = peek(), d.isLetter || d.isNumber || d == "-" || d == "+" { word.append(d); position += 1 }
+        while let d = peek(), d.isLetter { word.append(d); position += 1 }
         switch word {
         case "True": return .bool(true)
         case "False": return .bool(false)
-        default:
-            guard let n = Int(word.hasSuffix("L") ? String(word.dropLast()) : word) else {
-                throw .malformedHeader(word.isEmpty ? "unexpected character '\(c)'" : "unexpected value '\(word)'")
-            }
-            return .integer(n)
+        default: throw .malformedHeader(word.isEmpty ? "unexpected character '\(c)'" : "unexpected value '\(word)'")
         }
+    }
+
+    /// An integer such as `3`, `-3` or Python 2's `3L`, or nil (reading nothing) if none starts here.
+    private mutating func readInteger() -> Int? {
+        let start = position
+        var text = ""
+        if let sign = peek(), sign == "-" || sign == "+" { text.append(sign); position += 1 }
+        while let d = peek(), d.isASCII, d.isNumber { text.append(d); position += 1 }
+        if peek() == "L" { position += 1 }
+        guard let n = Int(text) else {
+            position = start
+            return nil
+        }
+        return n
     }
 
     private func peek() -> Character? { position < characters.count ? characters[position] : nil }

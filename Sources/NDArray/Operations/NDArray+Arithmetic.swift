@@ -7,7 +7,8 @@
 //   maximum(x, y), minimum(x, y), clip(x, min: a, max: b)
 //
 // Every result is a new contiguous array; `+=` and friends write in place when
-// the left side's storage is not shared. Integer arithmetic wraps on overflow,
+// the left side is contiguous and its storage is not shared (else they build a
+// new array and assign it). Integer arithmetic wraps on overflow,
 // as in NumPy. `/` is defined for Float and Double only: convert integers
 // with `asType(Float.self)` first (NumPy would promote them silently).
 //
@@ -69,8 +70,8 @@ extension NDArray where Scalar: NDNumeric {
     mutating func formElementwise(_ operation: String, _ other: NDArray, _ f: (Scalar, Scalar) -> Scalar) {
         let joint = broadcastShapesOrTrap(shape, other.shape, operation: operation)
         if joint != shape {
-            shapeFailure(operation, "non-broadcastable output operand with shape \(describe(shape)) "
-                            + "doesn't match the broadcast shape \(describe(joint))")
+            shapeFailure(operation, "in place: the result of shapes \(describe(shape)) and \(describe(other.shape)) "
+                            + "would have shape \(describe(joint)), not \(describe(shape)) (the left side cannot grow)")
         }
         if isContiguous && !hasOverlappingElements && isKnownUniquelyReferenced(&storage) {
             zipMap(self, other, shape: shape, into: storage.base + offset, f)

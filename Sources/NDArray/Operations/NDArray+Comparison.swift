@@ -57,15 +57,23 @@ extension NDArray where Scalar: NDNumeric {
     @_disfavoredOverload @inlinable public static func .>= (lhs: Scalar, rhs: NDArray) -> NDArray<Bool> { rhs.map { lhs >= $0 } }
 }
 
+/// Whether each pair of elements is equal within `absoluteTolerance + relativeTolerance·|b|`,
+/// broadcast; NaN never is. NumPy: `np.isclose(a, b, rtol, atol)`.
+@inlinable
+public func isClose<S: NDFloatingPoint>(_ a: NDArray<S>, _ b: NDArray<S>, relativeTolerance: S = 1e-5,
+                                        absoluteTolerance: S = 1e-8) -> NDArray<Bool> {
+    zipMap("isclose", a, b) { x, y in
+        x == y || Swift.abs(x - y) <= absoluteTolerance + relativeTolerance * Swift.abs(y)
+    }
+}
+
 extension NDArray where Scalar: NDFloatingPoint {
-    /// Whether each pair of elements is equal within `absoluteTolerance + relativeTolerance * |b|`
-    /// (NaN never is). NumPy: `np.allclose(a, b, rtol, atol)`.
+    /// Whether every pair of elements is close (see ``isClose(_:_:relativeTolerance:absoluteTolerance:)``).
+    /// NumPy: `np.allclose(a, b, rtol, atol)`.
     @inlinable
-    public func isClose(to other: NDArray, relativeTolerance: Scalar = 1e-5,
-                        absoluteTolerance: Scalar = 1e-8) -> Bool {
-        zipMap("allclose", self, other) { a, b in
-            a == b || Swift.abs(a - b) <= absoluteTolerance + relativeTolerance * Swift.abs(b)
-        }.all()
+    public func allClose(to other: NDArray, relativeTolerance: Scalar = 1e-5,
+                         absoluteTolerance: Scalar = 1e-8) -> Bool {
+        isClose(self, other, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance).all()
     }
 }
 

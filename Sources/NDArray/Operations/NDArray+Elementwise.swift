@@ -107,7 +107,7 @@ func zipMap<C, A, B, Result: NDArrayScalar>(
 @inlinable
 func copyElements<S>(from source: NDArray<S>, into out: UnsafeMutablePointer<S>) {
     if source.isContiguous {
-        out.update(from: source.storage.base + source.offset, count: source.count)
+        out.initialize(from: source.storage.base + source.offset, count: source.count)
         return
     }
     let base = source.storage.base
@@ -125,6 +125,9 @@ func copyElements<S>(from source: NDArray<S>, into out: UnsafeMutablePointer<S>)
 /// `destination` looks at. The caller has made that storage writable.
 @inlinable
 func assignElements<S>(_ source: NDArray<S>, to destination: NDArray<S>, operation: String) {
+    // Like NumPy, leading size-1 axes of the value may be dropped: a [1, 2] fits into a [2].
+    var source = source
+    while source.ndim > destination.ndim && source.shape[0] == 1 { source = source.squeezed(axis: 0) }
     let shape = broadcastShapesOrTrap(destination.shape, source.shape, operation: operation)
     if shape != destination.shape {
         shapeFailure(operation, "could not broadcast input of shape \(describe(source.shape)) "

@@ -29,7 +29,7 @@ extension NDArray {
             for o in 0..<outer {
                 for id in ids {
                     let i = normalizeIndex(Int(id), size: size, axis: a, shape: shape, operation: "take")
-                    out.update(from: base + (o * size + i) * inner, count: inner)  // one contiguous slice
+                    out.initialize(from: base + (o * size + i) * inner, count: inner)  // one contiguous slice
                     out += inner
                 }
             }

@@ -62,6 +62,7 @@ public func stack<S>(_ arrays: [NDArray<S>], axis: Int = 0) -> NDArray<S> {
 
 /// `sections` equal views along `axis`; traps when the size does not divide.
 /// NumPy: `np.split(array, sections, axis)`.
+/// Shape: each part has `size / sections` on `axis` (`[B, T, 3C]` in 3 along -1 → three `[B, T, C]`).
 @inlinable
 public func split<S>(_ array: NDArray<S>, sections: Int, axis: Int = 0) -> [NDArray<S>] {
     let a = normalizeAxis(axis, ndim: array.ndim, shape: array.shape, operation: "split")
@@ -70,11 +71,12 @@ public func split<S>(_ array: NDArray<S>, sections: Int, axis: Int = 0) -> [NDAr
         shapeFailure("split", "array split does not result in an equal division: axis \(axis) of size \(size) "
                         + "(shape \(describe(array.shape))) into \(sections) sections")
     }
-    return split(array, indices: Array(stride(from: size / sections, to: size, by: size / sections)), axis: axis)
+    return split(array, indices: (1..<sections).map { $0 * (size / sections) }, axis: axis)
 }
 
 /// Views between the given positions along `axis`: `[0, i₀)`, `[i₀, i₁)`, …, `[iₙ, end)`.
 /// Positions past the end give empty views, as in NumPy. NumPy: `np.split(array, indices, axis)`.
+/// Shape: part `i` has `indices[i] - indices[i-1]` on `axis` (clamped to the axis).
 @inlinable
 public func split<S>(_ array: NDArray<S>, indices: [Int], axis: Int = 0) -> [NDArray<S>] {
     let a = normalizeAxis(axis, ndim: array.ndim, shape: array.shape, operation: "split")

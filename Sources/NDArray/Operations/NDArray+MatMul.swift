@@ -20,7 +20,7 @@ func gemm<S: NDNumeric>(m: Int, n: Int, k: Int,
                         _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>) {
     for i in 0..<m {
         let cRow = c + i * n
-        cRow.update(repeating: 0, count: n)
+        cRow.initialize(repeating: 0, count: n)
         for p in 0..<k {
             let aip = a[i * k + p], bRow = b + p * n
             for j in 0..<n { cRow[j] = S.wrappingSum(cRow[j], S.wrappingProduct(aip, bRow[j])) }
@@ -51,6 +51,9 @@ func gemmReference<S: NDNumeric>(m: Int, n: Int, k: Int,
 ///
 /// Traps when the inner sizes differ:
 /// `matmul: shapes [2, 3] and [4, 5] not aligned: 3 (axis -1) != 4 (axis -2)`.
+///
+/// An operand that is not contiguous (a transpose such as `w.T`) is first
+/// copied into contiguous memory.
 @inlinable
 public func matmul<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
     matmul(a, b, kernel: { m, n, k, pa, pb, pc in gemm(m: m, n: n, k: k, pa, pb, pc) })

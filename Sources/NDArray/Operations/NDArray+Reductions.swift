@@ -178,17 +178,51 @@ extension NDArray where Scalar: NDNumeric {
     /// The sum of every element (0 for an empty array). NumPy: `a.sum()`.
     @inlinable public func sum() -> Scalar { reduce(SumReducer.self, "sum", axes: nil, keepDims: false).item() }
     /// Sums along `axis`. NumPy: `a.sum(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func sum(axis: Int, keepDims: Bool = false) -> NDArray { sum(axes: [axis], keepDims: keepDims) }
     /// Sums along several axes. NumPy: `a.sum(axis=(…), keepdims)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
+    ///
+    /// Summing leading axes of an array whose trailing axes are contiguous (a
+    /// bias gradient: `[B, T, C]` over axes `[0, 1]` → `[C]`) adds whole rows in
+    /// memory order; everything else goes through the reduction engine.
     @inlinable public func sum(axes: [Int], keepDims: Bool = false) -> NDArray {
-        reduce(SumReducer.self, "sum", axes: axes, keepDims: keepDims)
+        sumByRows(axes: axes, keepDims: keepDims) ?? reduce(SumReducer.self, "sum", axes: axes, keepDims: keepDims)
+    }
+
+    /// The sum over the leading axes `axes`, adding one contiguous row of the
+    /// remaining axes at a time (NumPy's order for such sums), or nil when the
+    /// axes are not leading or the rows are not contiguous.
+    @inlinable
+    func sumByRows(axes: [Int], keepDims: Bool) -> NDArray? {
+        let reduced = normalizeAxes(axes, ndim: ndim, shape: shape, operation: "sum").sorted()
+        guard !reduced.isEmpty, reduced.count < ndim, reduced == Array(0..<reduced.count) else { return nil }
+        let keptShape = Array(shape[reduced.count...])
+        let row = StridedWalk(shape: keptShape, strides: [Array(strides[reduced.count...])])
+        let rowLength = shapeCount(keptShape)
+        guard row.runCount == 1, row.runStride(0) == 1 || rowLength <= 1 else { return nil }
+        let outShape = keepDims ? reduced.map { _ in 1 } + keptShape : keptShape
+        var result = NDArray.zeros(outShape)
+        let rows = StridedWalk(shape: Array(shape[..<reduced.count]), strides: [Array(strides[..<reduced.count])])
+        let rowsPerRun = rows.runLength, rowStep = rows.runStride(0), base = storage.base
+        result.withUnsafeMutableBufferPointer { out in
+            rows.forEachRun(from: [offset]) { position in
+                for r in 0..<rowsPerRun {
+                    let x = base + position[0] + r * rowStep
+                    for j in 0..<rowLength { out[j] = Scalar.wrappingSum(out[j], x[j]) }
+                }
+            }
+        }
+        return result
     }
 
     /// The product of every element (1 for an empty array). NumPy: `a.prod()`.
     @inlinable public func prod() -> Scalar { reduce(ProductReducer.self, "prod", axes: nil, keepDims: false).item() }
     /// Products along `axis`. NumPy: `a.prod(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func prod(axis: Int, keepDims: Bool = false) -> NDArray { prod(axes: [axis], keepDims: keepDims) }
     /// Products along several axes. NumPy: `a.prod(axis=(…), keepdims)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func prod(axes: [Int], keepDims: Bool = false) -> NDArray {
         reduce(ProductReducer.self, "prod", axes: axes, keepDims: keepDims)
     }
@@ -198,8 +232,10 @@ extension NDArray where Scalar: NDNumeric {
         reduce(ExtremeReducer<Scalar, Largest>.self, "maximum", axes: nil, keepDims: false, needsElements: true).item()
     }
     /// The largest element along `axis`. NumPy: `a.max(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func max(axis: Int, keepDims: Bool = false) -> NDArray { max(axes: [axis], keepDims: keepDims) }
     /// The largest element along several axes. NumPy: `a.max(axis=(…), keepdims)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func max(axes: [Int], keepDims: Bool = false) -> NDArray {
         reduce(ExtremeReducer<Scalar, Largest>.self, "maximum", axes: axes, keepDims: keepDims, needsElements: true)
     }
@@ -209,8 +245,10 @@ extension NDArray where Scalar: NDNumeric {
         reduce(ExtremeReducer<Scalar, Smallest>.self, "minimum", axes: nil, keepDims: false, needsElements: true).item()
     }
     /// The smallest element along `axis`. NumPy: `a.min(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func min(axis: Int, keepDims: Bool = false) -> NDArray { min(axes: [axis], keepDims: keepDims) }
     /// The smallest element along several axes. NumPy: `a.min(axis=(…), keepdims)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func min(axes: [Int], keepDims: Bool = false) -> NDArray {
         reduce(ExtremeReducer<Scalar, Smallest>.self, "minimum", axes: axes, keepDims: keepDims, needsElements: true)
     }
@@ -221,6 +259,7 @@ extension NDArray where Scalar: NDNumeric {
         reduce(ArgExtremeReducer<Scalar, Largest>.self, "argmax", axes: nil, keepDims: false, needsElements: true).item()
     }
     /// The index of the largest element along `axis` (first wins ties). NumPy: `a.argmax(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func argmax(axis: Int, keepDims: Bool = false) -> NDArray<Int> {
         reduce(ArgExtremeReducer<Scalar, Largest>.self, "argmax", axes: [axis], keepDims: keepDims, needsElements: true)
     }
@@ -230,6 +269,7 @@ extension NDArray where Scalar: NDNumeric {
         reduce(ArgExtremeReducer<Scalar, Smallest>.self, "argmin", axes: nil, keepDims: false, needsElements: true).item()
     }
     /// The index of the smallest element along `axis` (first wins ties). NumPy: `a.argmin(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func argmin(axis: Int, keepDims: Bool = false) -> NDArray<Int> {
         reduce(ArgExtremeReducer<Scalar, Smallest>.self, "argmin", axes: [axis], keepDims: keepDims, needsElements: true)
     }
@@ -239,8 +279,10 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// The mean of every element (NaN for an empty array). NumPy: `a.mean()`.
     @inlinable public func mean() -> Scalar { sum() / Scalar(count) }
     /// Means along `axis`. NumPy: `a.mean(axis, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func mean(axis: Int, keepDims: Bool = false) -> NDArray { mean(axes: [axis], keepDims: keepDims) }
     /// Means along several axes. NumPy: `a.mean(axis=(…), keepdims)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func mean(axes: [Int], keepDims: Bool = false) -> NDArray {
         sum(axes: axes, keepDims: keepDims) / Scalar(reducedCount(axes))
     }
@@ -250,23 +292,28 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// (`ddof: 1` is the unbiased estimate). NumPy: `a.var(ddof=…)`.
     @inlinable public func `var`(ddof: Int = 0) -> Scalar { self.var(axes: Array(0..<ndim), ddof: ddof).item() }
     /// Variances along `axis`. NumPy: `a.var(axis, ddof, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func `var`(axis: Int, ddof: Int = 0, keepDims: Bool = false) -> NDArray {
         self.var(axes: [axis], ddof: ddof, keepDims: keepDims)
     }
     /// Variances along several axes, computed as NumPy does: the deviations
-    /// from the mean, squared, summed, divided by `n - ddof`.
+    /// from the mean, squared, summed, divided by `max(n - ddof, 0)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func `var`(axes: [Int], ddof: Int = 0, keepDims: Bool = false) -> NDArray {
         let deviation = self - mean(axes: axes, keepDims: true)
-        return (deviation * deviation).sum(axes: axes, keepDims: keepDims) / Scalar(reducedCount(axes) - ddof)
+        // NumPy divides by max(n − ddof, 0): too large a ddof gives infinity, never a negative variance.
+        return (deviation * deviation).sum(axes: axes, keepDims: keepDims) / Scalar(Swift.max(reducedCount(axes) - ddof, 0))
     }
 
     /// The standard deviation of every element: the square root of `var`. NumPy: `a.std(ddof=…)`.
     @inlinable public func std(ddof: Int = 0) -> Scalar { self.var(ddof: ddof).squareRoot() }
     /// Standard deviations along `axis`. NumPy: `a.std(axis, ddof, keepdims)`.
+    /// Shape: `axis` is removed (`[B, T, C]` → `[B, T]` for axis -1), or kept as 1 with `keepDims` (`[B, T, 1]`).
     @inlinable public func std(axis: Int, ddof: Int = 0, keepDims: Bool = false) -> NDArray {
         sqrt(self.var(axes: [axis], ddof: ddof, keepDims: keepDims))
     }
     /// Standard deviations along several axes. NumPy: `a.std(axis=(…), ddof, keepdims)`.
+    /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func std(axes: [Int], ddof: Int = 0, keepDims: Bool = false) -> NDArray {
         sqrt(self.var(axes: axes, ddof: ddof, keepDims: keepDims))
     }

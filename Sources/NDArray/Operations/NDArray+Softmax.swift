@@ -7,7 +7,8 @@
 // Subtracting the row maximum m keeps every exponent ≤ 0, so logits of ±1e4
 // stay finite. A row masked entirely with −∞ (m = −∞) has no mass at all: its
 // softmax is 0 everywhere, its logSoftmax and logSumExp −∞ — never NaN.
-// (NumPy and PyTorch give NaN there; attention over a fully padded row needs 0.)
+// (A naive softmax, NumPy-style or torch.softmax, gives NaN there; attention
+// over a fully padded row needs 0. torch.logsumexp also gives −∞.)
 //
 // Each function walks the rows along `axis` with a direct loop; the
 // `…Reference` twins beside them compose the same result from primitives and
@@ -57,6 +58,7 @@ extension NDArray where Scalar: NDFloatingPoint {
 
     /// The probabilities along `axis`: exponentials normalised to sum to 1.
     /// A row of −∞ gives zeros. PyTorch: `torch.softmax(x, dim)`.
+    /// Shape: unchanged (`[B, NH, T, T]` → `[B, NH, T, T]`).
     ///
     /// ```swift
     /// let p = scores.softmax(axis: -1)   // [B, NH, T, T], each row sums to 1
@@ -82,6 +84,7 @@ extension NDArray where Scalar: NDFloatingPoint {
 
     /// The logarithms of the softmax, computed without forming it: `x − logSumExp(x)`.
     /// A row of −∞ gives −∞. PyTorch: `torch.log_softmax(x, dim)`.
+    /// Shape: unchanged (`[B, T, V]` → `[B, T, V]`).
     @inlinable
     public func logSoftmax(axis: Int = -1) -> NDArray {
         mapRows("log_softmax", axis: axis, reducing: false) { x, n, stride, out in
@@ -98,7 +101,8 @@ extension NDArray where Scalar: NDFloatingPoint {
     }
 
     /// `log Σ exp(x)` along `axis`, computed stably; −∞ for a row of −∞.
-    /// SciPy: `scipy.special.logsumexp(x, axis, keepdims)`.
+    /// SciPy: `scipy.special.logsumexp(x, axis, keepdims)`; PyTorch: `torch.logsumexp`.
+    /// Shape: `axis` is removed (`[B, T, V]` → `[B, T]`), or kept as 1 with `keepDims`.
     @inlinable
     public func logSumExp(axis: Int = -1, keepDims: Bool = false) -> NDArray {
         mapRows("logsumexp", axis: axis, reducing: true, keepDims: keepDims) { x, n, stride, out in

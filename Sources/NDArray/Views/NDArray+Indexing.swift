@@ -229,7 +229,13 @@ extension NDArray {
     /// a[1, 2..<4] = [7, 8]          // row 1, columns 2 and 3
     /// a[.all, 0] = 1                // a column, broadcast from a 0-d array
     /// let r = a[.stride(by: -1)]    // the rows reversed: a view
+    /// let v = a[1, 2].item()        // one element as a number
     /// ```
+    ///
+    /// Write `a[i, j] = v`, not `a[i][j] = v`: the chained form reads row `i` as
+    /// a view, copies it (its storage is shared with `a`), writes, and assigns
+    /// the row back. NumPy's `x[1:-1]` is `x[.slice(1, -1)]`: Swift's own
+    /// `1..<(-1)` traps, since a range may not run backwards.
     @inlinable
     public subscript(_ indices: any NDIndexConvertible...) -> NDArray {
         get { view(at: indices.map(\.ndIndex)) }

@@ -34,7 +34,9 @@ extension NDArray {
         reshaped(newShape)
     }
 
-    /// A 1-d array of every element in row-major order (a view when possible). NumPy: `a.ravel()`.
+    /// A 1-d array of every element in row-major order: a view when the strides
+    /// allow it, else a copy. NumPy: `a.reshape(-1)` (`np.ravel` copies more often).
+    /// Shape: `[B, T, C]` → `[B·T·C]`.
     @inlinable
     public func flattened() -> NDArray {
         reshaped([count])
@@ -105,18 +107,21 @@ extension NDArray {
     }
 
     /// Every axis of size 1 removed. A view. NumPy: `np.squeeze(a)`.
+    /// Shape: `[B, 1, C]` → `[B, C]`.
     @inlinable
     public func squeezed() -> NDArray {
         squeezed(axes: shape.indices.filter { shape[$0] == 1 })
     }
 
     /// The size-1 axis `axis` removed; traps if its size is not 1. A view. NumPy: `np.squeeze(a, axis)`.
+    /// Shape: `[B, T, 1]` → `[B, T]` for axis -1.
     @inlinable
     public func squeezed(axis: Int) -> NDArray {
         squeezed(axes: [axis])
     }
 
     /// The size-1 axes `axes` removed. A view. NumPy: `np.squeeze(a, axes)`.
+    /// Shape: `[1, T, 1]` → `[T]` for axes `[0, 2]`.
     @inlinable
     public func squeezed(axes: [Int]) -> NDArray {
         let drop = Set(normalizeAxes(axes, ndim: ndim, shape: shape, operation: "squeeze"))
@@ -131,6 +136,7 @@ extension NDArray {
 
     /// A new axis of size 1 inserted at `axis` (which may be negative, counted in
     /// the result's axes). A view. NumPy: `np.expand_dims(a, axis)`; PyTorch: `unsqueeze`.
+    /// Shape: `[B, T]` → `[B, 1, T]` for axis 1, `[B, T, 1]` for axis -1.
     @inlinable
     public func expandedDims(axis: Int) -> NDArray {
         if axis < -(ndim + 1) || axis > ndim {

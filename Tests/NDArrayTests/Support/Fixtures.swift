@@ -63,6 +63,8 @@ struct Manifest: Decodable {
         let uniformF32, uniformF64, normal: [Double]
         let bounded10: [Int]
         let boundedBig: [String]
+        /// The bit patterns of 201 normal draws, computed by a Python port of the library's portable math.
+        let normalBits: [String]
     }
 
     /// `null`, an integer or a list of integers.

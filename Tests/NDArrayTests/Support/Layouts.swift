@@ -19,9 +19,20 @@ import NDArray
 
 struct Layout<S: NDArrayScalar> {
     let name: String
-    let array: NDArray<S>
-    /// The elements `array` must hold, row-major.
+    /// Builds the array anew: its storage is then held by nothing but the result,
+    /// so writes to it can take the in-place paths.
+    let fresh: () -> NDArray<S>
+    /// The elements the array must hold, row-major.
     let values: [S]
+    /// One array of this layout, kept (so its storage is shared with `array`'s copies).
+    let array: NDArray<S>
+
+    init(name: String, array build: @escaping () -> NDArray<S>, values: [S]) {
+        self.name = name
+        self.fresh = build
+        self.values = values
+        self.array = build()
+    }
 }
 
 /// The value at row-major position `i` for the general layouts: varied, with ties.
@@ -34,7 +45,7 @@ func everyLayout<S: NDArrayScalar>(_ shape: [Int], _ make: (Double) -> S) -> [La
     let last = shape.count - 1
     var layouts: [Layout<S>] = []
 
-    layouts.append(Layout(name: "contiguous", array: NDArray(shape: shape, scalars: values), values: values))
+    layouts.append(Layout(name: "contiguous", array: { NDArray(shape: shape, scalars: values) }, values: values))
 
     // Transposed: storage[reversed index] = value[index].
     let reversedShape = Array(shape.reversed())
@@ -44,7 +55,7 @@ func everyLayout<S: NDArrayScalar>(_ shape: [Int], _ make: (Double) -> S) -> [La
         transposedStorage[ravel(Array(index.reversed()), reversedShape)] = values[i]
     }
     layouts.append(Layout(name: "transposed",
-                          array: NDArray(shape: reversedShape, scalars: transposedStorage).transposed(),
+                          array: { NDArray(shape: reversedShape, scalars: transposedStorage).transposed() },
                           values: values))
 
     // Stepped: the values at even positions of a last axis twice as long.
@@ -58,7 +69,7 @@ func everyLayout<S: NDArrayScalar>(_ shape: [Int], _ make: (Double) -> S) -> [La
     }
     var everySecond = [NDIndex](repeating: .all, count: last)
     everySecond.append(.stride(by: 2))
-    layouts.append(Layout(name: "stepped", array: NDArray(shape: wide, scalars: steppedStorage)[indices: everySecond],
+    layouts.append(Layout(name: "stepped", array: { NDArray(shape: wide, scalars: steppedStorage)[indices: everySecond] },
                           values: values))
 
     // Reversed: stored backwards along the last axis.
@@ -70,7 +81,7 @@ func everyLayout<S: NDArrayScalar>(_ shape: [Int], _ make: (Double) -> S) -> [La
     }
     var backwards = [NDIndex](repeating: .all, count: last)
     backwards.append(.stride(by: -1))
-    layouts.append(Layout(name: "reversed", array: NDArray(shape: shape, scalars: reversedStorage)[indices: backwards],
+    layouts.append(Layout(name: "reversed", array: { NDArray(shape: shape, scalars: reversedStorage)[indices: backwards] },
                           values: values))
 
     // Offset: one extra leading row in storage.
@@ -78,14 +89,14 @@ func everyLayout<S: NDArrayScalar>(_ shape: [Int], _ make: (Double) -> S) -> [La
     tall[0] += 1
     let rowSize = count / shape[0]
     let filler = [S](repeating: values[count - 1], count: rowSize)
-    layouts.append(Layout(name: "offset", array: NDArray(shape: tall, scalars: filler + values)[1...],
+    layouts.append(Layout(name: "offset", array: { NDArray(shape: tall, scalars: filler + values)[1...] },
                           values: values))
 
     // Broadcast: the first row, read for every row.
     let row = Array(values.prefix(rowSize))
     var rowShape = shape
     rowShape[0] = 1
-    layouts.append(Layout(name: "broadcast", array: NDArray(shape: rowShape, scalars: row).broadcast(to: shape),
+    layouts.append(Layout(name: "broadcast", array: { NDArray(shape: rowShape, scalars: row).broadcast(to: shape) },
                           values: (0..<shape[0]).flatMap { _ in row }))
     return layouts
 }
@@ -109,4 +120,20 @@ func unravel(_ i: Int, _ shape: [Int]) -> [Int] {
 /// The row-major position of a multi-index.
 func ravel(_ index: [Int], _ shape: [Int]) -> Int {
     zip(index, shape).reduce(0) { $0 * $1.1 + $1.0 }
+}
+
+/// A reduction computed the plain way: `combine` applied to the elements of
+/// `values` (row-major, of `shape`) that share every index outside `axes`.
+func referenceReduce(_ values: [Double], shape: [Int], axes: [Int], keepDims: Bool,
+                     _ combine: ([Double]) -> Double) -> NDArray<Double> {
+    let reduced = Set(axes.map { $0 < 0 ? $0 + shape.count : $0 })
+    let outShape = shape.indices.filter { !reduced.contains($0) }.map { shape[$0] }
+    var groups = [[Double]](repeating: [], count: outShape.reduce(1, *))
+    for (i, value) in values.enumerated() {
+        let index = unravel(i, shape)
+        let kept = shape.indices.filter { !reduced.contains($0) }.map { index[$0] }
+        groups[ravel(kept, outShape)].append(value)
+    }
+    let keptShape = keepDims ? shape.indices.map { reduced.contains($0) ? 1 : shape[$0] } : outShape
+    return NDArray(shape: keptShape, scalars: groups.map(combine))
 }
