@@ -19,6 +19,7 @@ public struct ShapeError: Error, Equatable, CustomStringConvertible, Sendable {
     /// What was wrong, naming the shapes and the axis.
     public let detail: String
 
+    /// An error for `operation`, described by `detail`.
     public init(operation: String, detail: String) {
         self.operation = operation
         self.detail = detail
