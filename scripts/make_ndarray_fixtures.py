@@ -720,16 +720,20 @@ class Xoshiro256StarStar:
                 lo = m & MASK64
         return m >> 64
 
-    def normal(self):
-        """Box-Muller, returning the cached sine half on every second call."""
+    def normal(self, log=math.log,
+               sin_cos_of_turns=lambda t: (math.sin(2.0 * math.pi * t), math.cos(2.0 * math.pi * t))):
+        """Box-Muller, returning the cached sine half on every second call.
+        By default with the C library's log, sin and cos; portable_normal passes
+        the library's own."""
         if self.spare is not None:
             value, self.spare = self.spare, None
             return value
         u1 = 1.0 - self.uniform_f64()
         u2 = self.uniform_f64()
-        r = math.sqrt(-2.0 * math.log(u1))
-        self.spare = r * math.sin(2.0 * math.pi * u2)
-        return r * math.cos(2.0 * math.pi * u2)
+        radius = math.sqrt(-2.0 * log(u1))
+        sine, cosine = sin_cos_of_turns(u2)
+        self.spare = radius * sine
+        return radius * cosine
 
 
 # The library's own log and sin/cos (Sources/NDArray/Creation/SeededGenerator.swift,
@@ -785,15 +789,7 @@ def portable_sin_cos_of_turns(t):
 
 def portable_normal(g):
     """Box-Muller exactly as the Swift library computes it."""
-    if g.spare is not None:
-        value, g.spare = g.spare, None
-        return value
-    u1 = 1.0 - g.uniform_f64()
-    u2 = g.uniform_f64()
-    radius = math.sqrt(-2.0 * portable_log(u1))
-    sine, cosine = portable_sin_cos_of_turns(u2)
-    g.spare = radius * sine
-    return radius * cosine
+    return g.normal(log=portable_log, sin_cos_of_turns=portable_sin_cos_of_turns)
 
 
 def gen_random():
