@@ -86,7 +86,7 @@ extension NDArrayScalar {
     @inlinable
     public init(converting value: ScalarValue) {
         guard let converted = Self(exactlyConverting: value) else {
-            fatalError("asType: \(value) cannot be converted to \(Self.dtypeName)")
+            shapeFailure("asType", "\(value) cannot be converted to \(Self.dtypeName)")
         }
         self = converted
     }

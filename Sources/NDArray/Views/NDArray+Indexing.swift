@@ -170,7 +170,7 @@ func resolveSlice(_ kind: NDIndex.Kind, size: Int) -> (start: Int, count: Int, s
         let count = (length + magnitude - 1) / magnitude
         return (step > 0 ? low : high - 1, count, step)
     default:
-        fatalError("resolveSlice: not a slice")
+        shapeFailure("resolveSlice", "an integer, a new axis or an ellipsis is not a slice")  // unreachable: callers pass slices only
     }
 }
 
