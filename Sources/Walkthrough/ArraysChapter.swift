@@ -104,7 +104,6 @@ func explainBroadcast(_ a: [Int], _ b: [Int]) -> [String] {
         "1. Align the shapes on the right: \(a) and \(b).",
         "2. Pad the shorter with leading 1s: \(paddedA) and \(paddedB).",
     ]
-    var result: [Int] = []
     for axis in 0..<ndim {
         let (x, y) = (paddedA[axis], paddedB[axis])
         let fromEnd = axis - ndim
@@ -118,8 +117,8 @@ func explainBroadcast(_ a: [Int], _ b: [Int]) -> [String] {
             lines.append("   axis \(fromEnd): \(x) and \(y) differ and neither is 1: they do not broadcast.")
             return lines
         }
-        result.append(max(x, y))
     }
-    lines.append("3. The result has shape \(result).")
+    // The library's rule gives the shape; the lines above only explain it.
+    if let result = try? broadcastShapes(a, b) { lines.append("3. The result has shape \(result).") }
     return lines
 }

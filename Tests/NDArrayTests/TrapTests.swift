@@ -46,6 +46,13 @@ struct TrapTests {
         #expect(trapMessage(result).contains("sum: axis 2 is out of bounds for array of shape [2, 3] (ndim 2)"))
     }
 
+    @Test func meanAlongAnAxisThatIsNotThereNamesMean() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([2, 3]).mean(axis: -3)
+        }
+        #expect(trapMessage(result).contains("mean: axis -3 is out of bounds for array of shape [2, 3] (ndim 2)"))
+    }
+
     @Test func softmaxAlongAnAxisThatIsNotThere() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = NDArray<Float>.zeros([2, 3]).softmax(axis: -3)

@@ -284,7 +284,8 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// Means along several axes. NumPy: `a.mean(axis=(…), keepdims)`.
     /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func mean(axes: [Int], keepDims: Bool = false) -> NDArray {
-        sum(axes: axes, keepDims: keepDims) / Scalar(reducedCount(axes))
+        let n = reducedCount(axes, operation: "mean")  // checks the axes under this function's name
+        return sum(axes: axes, keepDims: keepDims) / Scalar(n)
     }
 
     /// The variance of every element: the mean squared deviation from the mean,
@@ -300,9 +301,10 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// from the mean, squared, summed, divided by `max(n - ddof, 0)`.
     /// Shape: each of `axes` is removed (`[B, T, C]` → `[C]` for axes `[0, 1]`), or kept as 1 with `keepDims`.
     @inlinable public func `var`(axes: [Int], ddof: Int = 0, keepDims: Bool = false) -> NDArray {
+        let n = reducedCount(axes, operation: "var")
         let deviation = self - mean(axes: axes, keepDims: true)
         // NumPy divides by max(n − ddof, 0): too large a ddof gives infinity, never a negative variance.
-        return (deviation * deviation).sum(axes: axes, keepDims: keepDims) / Scalar(Swift.max(reducedCount(axes) - ddof, 0))
+        return (deviation * deviation).sum(axes: axes, keepDims: keepDims) / Scalar(Swift.max(n - ddof, 0))
     }
 
     /// The standard deviation of every element: the square root of `var`. NumPy: `a.std(ddof=…)`.
@@ -320,7 +322,7 @@ extension NDArray where Scalar: NDFloatingPoint {
 
     /// How many elements each output of a reduction over `axes` combines.
     @inlinable
-    func reducedCount(_ axes: [Int]) -> Int {
-        normalizeAxes(axes, ndim: ndim, shape: shape, operation: "reduce").reduce(1) { $0 * shape[$1] }
+    func reducedCount(_ axes: [Int], operation: String) -> Int {
+        normalizeAxes(axes, ndim: ndim, shape: shape, operation: operation).reduce(1) { $0 * shape[$1] }
     }
 }
