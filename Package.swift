@@ -11,6 +11,16 @@
 
 import PackageDescription
 
+// Native speed: `swift build -c release --traits NativeCPU` compiles every
+// target for the building machine's CPU with fused multiply-adds (on x86-64
+// the default target has no FMA; arm64 always has it). The default build stays
+// portable and never calls a software fma. As a dependency:
+// `.package(url: …, from: …, traits: ["NativeCPU"])`. See docs/Performance.md.
+let nativeCPU: [SwiftSetting] = [
+    .define("NDARRAY_NATIVE_FMA", .when(traits: ["NativeCPU"])),
+    .unsafeFlags(["-target-cpu", "native"], .when(traits: ["NativeCPU"])),
+]
+
 let package = Package(
     name: "GPTFromScratch",
     products: [
@@ -21,19 +31,26 @@ let package = Package(
         .executable(name: "walkthrough", targets: ["walkthrough"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
+    traits: [
+        .trait(name: "NativeCPU",
+               description: "Compile for the building machine's CPU (-target-cpu native), with fused "
+                   + "multiply-adds: full kernel speed on x86-64. The binaries then need a CPU like it."),
+    ],
     targets: [
-        .target(name: "NDArray"),
-        .target(name: "NN", dependencies: ["NDArray"]),
-        .target(name: "Backprop", dependencies: ["NDArray", "NN"]),
-        .target(name: "GPT", dependencies: ["NDArray", "NN", "Backprop"]),
+        .target(name: "NDArray", swiftSettings: nativeCPU),
+        .target(name: "NN", dependencies: ["NDArray"], swiftSettings: nativeCPU),
+        .target(name: "Backprop", dependencies: ["NDArray", "NN"], swiftSettings: nativeCPU),
+        .target(name: "GPT", dependencies: ["NDArray", "NN", "Backprop"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "walkthrough",
             dependencies: ["NDArray", "NN", "Backprop", "GPT"],
-            path: "Sources/Walkthrough"),
+            path: "Sources/Walkthrough",
+            swiftSettings: nativeCPU),
         .executableTarget(
             name: "bench",
             dependencies: ["NDArray"],
-            path: "Sources/Benchmarks"),
+            path: "Sources/Benchmarks",
+            swiftSettings: nativeCPU),
         .testTarget(
             name: "NDArrayTests",
             dependencies: ["NDArray"],

@@ -1,72 +1,129 @@
 // bench — how fast the NDArray kernels run, in one table.
 //
-//   swift run -c release bench
+//   swift run -c release bench                         the portable build
+//   swift run -c release --traits NativeCPU bench      this CPU, fused multiply-adds
+//   bench --filter gemm --json                         some rows, for machines
+//   python3 scripts/bench_peers.py                     the same cases beside NumPy and PyTorch
 //
-// This first version times the plain kernels of the NDArray issue, and shows
-// why hot paths must be specialised for Float: the same `a + b` called from
-// generic code that the compiler cannot specialise goes through protocol
-// witness tables for every element. The kernels issue grows this into the
-// full table (GEMM shapes, threads, --json, --filter) and its NumPy/PyTorch
-// comparison script.
+// Each case is timed with 1 thread and with every core (`--threads 1,2` to
+// choose): warm-up runs first, then runs until a quarter of a second has
+// passed (at least 5), and the median is reported as a rate.
 
 import Foundation
 import NDArray
 
-/// The median wall-clock seconds of `body` over `runs` runs, after three
-/// warm-up runs (the first allocations of a process pay for page faults).
-func medianSeconds(runs: Int = 7, _ body: () -> Void) -> Double {
-    for _ in 0..<3 { body() }
-    let clock = ContinuousClock()
-    let times = (0..<runs).map { _ in
-        let elapsed = clock.measure(body)
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+let usage = """
+    usage: bench [--filter TEXT]... [--threads N,M,...] [--json] [--list]
+
+      --filter TEXT   only the cases whose name or group contains TEXT (repeatable)
+      --threads LIST  thread counts to time, comma-separated (default: 1 and every core)
+      --json          print the results as JSON instead of a table
+      --list          print the cases without timing them
+    """
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("bench: \(message)\n\n\(usage)\n".utf8))
+    exit(2)
+}
+
+// MARK: Arguments
+
+var filters: [String] = []
+var threadCounts = Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted()
+var json = false
+var listOnly = false
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--filter":
+        guard let value = arguments.popFirst() else { fail("--filter needs a value") }
+        filters.append(value.lowercased())
+    case "--threads":
+        guard let value = arguments.popFirst() else { fail("--threads needs a value") }
+        let counts = value.split(separator: ",").map { Int($0) }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            fail("--threads \(value): expected positive integers separated by commas")
+        }
+        threadCounts = counts.map { $0! }
+    case "--json": json = true
+    case "--list": listOnly = true
+    case "--help", "-h":
+        print(usage)
+        exit(0)
+    default: fail("unknown argument \(argument)")
     }
-    return times.sorted()[runs / 2]
 }
 
-/// `a + b` compiled once for every element type: the compiler may not
-/// specialise it, so each element goes through protocol witness tables.
-@inline(never) @_semantics("optimize.sil.specialize.generic.never")
-func unspecialisedAdd<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
-    a + b
+let cases = allCases.filter { c in
+    filters.isEmpty || filters.contains { c.name.lowercased().contains($0) || c.group.lowercased().contains($0) }
+}
+if cases.isEmpty { fail("no case matches --filter \(filters.joined(separator: ", "))") }
+
+func jsonString(_ object: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    return String(decoding: data, as: UTF8.self)
 }
 
-var rows: [(String, String)] = []
-var checksum: Float = 0
+if listOnly {
+    if json {
+        print(jsonString(cases.map { ["name": $0.name, "group": $0.group, "kind": $0.kind, "dims": $0.dims,
+                                      "unit": $0.unit] }))
+    } else {
+        for c in cases { print(c.name) }
+    }
+    exit(0)
+}
+
+// MARK: Timing
+
+/// The median seconds of `body`: two warm-up runs, then runs until 0.25 s have passed (5 to 200 runs).
+func medianSeconds(_ body: () -> Float) -> Double {
+    var sink: Float = 0
+    for _ in 0..<2 { sink += body() }
+    let clock = ContinuousClock()
+    var times: [Double] = []
+    var total = 0.0
+    while times.count < 5 || (total < 0.25 && times.count < 200) {
+        let elapsed = clock.measure { sink += body() }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        times.append(seconds)
+        total += seconds
+    }
+    if sink.isNaN { print("") }  // keeps the results alive
+    return times.sorted()[times.count / 2]
+}
+
+if !json {
+    let heads = threadCounts.map { String(format: "%10@", "\($0) thr" as NSString) }.joined(separator: " ")
+    print("case".padding(toLength: 34, withPad: " ", startingAt: 0), "unit     ", heads)
+}
 var rng = SeededGenerator(seed: 0)
-
-// 64K elements: three arrays of 256 KB stay in cache, so the kernel, not memory, is timed.
-let n = 1 << 16
-let a = NDArray<Float>.uniform([n], using: &rng), b = NDArray<Float>.uniform([n], using: &rng)
-let bytes = Double(3 * n * MemoryLayout<Float>.size)
-let specialised = medianSeconds(runs: 21) { checksum += (a + b)[0].item() }
-let generic = medianSeconds(runs: 21) { checksum += unspecialisedAdd(a, b)[0].item() }
-rows.append(("add [64K] + [64K], Float, specialised", String(format: "%7.2f GB/s", bytes / specialised / 1e9)))
-rows.append(("add [64K] + [64K], Float, unspecialised generic", String(format: "%7.2f GB/s  (%.0f× slower)",
-                                                                     bytes / generic / 1e9, generic / specialised)))
-
-let matrix = NDArray<Float>.uniform([1024, 1024], using: &rng)
-let rowBias = NDArray<Float>.uniform([1024], using: &rng)
-let broadcastTime = medianSeconds { checksum += (matrix + rowBias)[0, 0].item() }
-rows.append(("add [1024, 1024] + [1024] (row broadcast)",
-             String(format: "%7.2f GB/s", Double(2 * 1024 * 1024 * 4) / broadcastTime / 1e9)))
-
-let sumTime = medianSeconds(runs: 21) { checksum += a.sum() }
-rows.append(("sum [64K], Float, pairwise", String(format: "%7.2f GB/s", Double(n * 4) / sumTime / 1e9)))
-
-let softmaxTime = medianSeconds { checksum += matrix.softmax(axis: -1)[0, 0].item() }
-rows.append(("softmax [1024, 1024] along the last axis", String(format: "%7.2f M rows/s", 1024 / softmaxTime / 1e6)))
-
-for size in [128, 256, 512] {
-    let x = NDArray<Float>.uniform([size, size], using: &rng), y = NDArray<Float>.uniform([size, size], using: &rng)
-    let t = medianSeconds(runs: 5) { checksum += matmul(x, y)[0, 0].item() }
-    rows.append(("matmul [\(size), \(size)]·[\(size), \(size)], Float, 1 thread",
-                 String(format: "%7.2f GFLOP/s", 2 * pow(Double(size), 3) / t / 1e9)))
+var results: [[String: Any]] = []
+var table: [(name: String, unit: String, rates: [Double])] = []
+for c in cases {
+    let body = c.prepare(using: &rng)
+    var rates: [Double] = []
+    for threads in threadCounts {
+        let seconds = ComputeThreads.withCount(threads) { medianSeconds(body) }
+        let rate = c.workPerRun / seconds
+        rates.append(rate)
+        results.append(["name": c.name, "group": c.group, "kind": c.kind, "dims": c.dims, "unit": c.unit,
+                        "threads": threads, "seconds": seconds, "value": rate])
+    }
+    table.append((c.name, c.unit, rates))
+    if !json {
+        let cells = rates.map { String(format: "%10.1f", $0) }.joined(separator: " ")
+        print(c.name.padding(toLength: 34, withPad: " ", startingAt: 0), c.unit.padding(toLength: 9, withPad: " ", startingAt: 0), cells)
+    }
 }
 
-let width = rows.map(\.0.count).max()!
-print("NDArray kernels (median of repeated runs, one thread)")
-for (name, value) in rows {
-    print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+let build: [String: Any] = ["fusedMultiplyAdd": buildUsesFusedMultiplyAdd,
+                            "cores": ProcessInfo.processInfo.activeProcessorCount]
+if json {
+    print(jsonString(["build": build, "results": results]))
+} else {
+    print("""
+        (rates are medians; columns are \(threadCounts.map { "\($0) thread\($0 == 1 ? "" : "s")" }.joined(separator: ", ")); \
+        fused multiply-add: \(buildUsesFusedMultiplyAdd ? "yes" : "no — build with --traits NativeCPU for this CPU's full speed"))
+        """)
 }
-print("(checksum \(checksum))")

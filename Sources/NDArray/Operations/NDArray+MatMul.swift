@@ -7,37 +7,71 @@
 //   matmul([M, K], [K])               → [M]             …a 1-d right operand a column
 //   dot, outer                        NumPy's np.dot and np.outer
 //
-// Each [M, K]·[K, N] product runs `gemm`: for every row i of A and every k,
-// add A[i, k] times row k of B into row i of C. The inner loop walks rows of
-// B and C with stride 1, so it vectorises. `gemmReference` — three loops, one
-// dot product per output — stays beside it as the test oracle.
+// Each [M, K]·[K, N] product reads its operands in place, through their row
+// and column strides: a transpose (`w.T`), a slice or a broadcast batch is
+// never copied first. Float and Double go to the packed, blocked, threaded
+// GEMM in Kernels/GEMM.swift (one row or column of output to Kernels/GEMV.swift);
+// integer types to a plain loop. When B is the same matrix for every batch
+// entry and A's batch rows lie evenly in memory, the batch folds into M: one
+// [B·T, C]·[C, N] product instead of B small ones. Small batched products
+// (attention's [T, HS]·[HS, T] per head) run one batch entry per thread.
 //
-// Not here: packing, cache blocking and threads (the kernels issue); einsum.
+// `gemmReference` — three loops, one dot product per output, summed in order
+// of p — stays beside them as the test oracle (`matmulReference`).
+//
+// Not here: einsum.
 
-/// C = A·B for row-major contiguous A [m, k], B [k, n], C [m, n].
+/// C = A·B by the definition: C[i, j] = Σ_p A[i, p]·B[p, j], summed in order of p.
 @inlinable
-func gemm<S: NDNumeric>(m: Int, n: Int, k: Int,
-                        _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>) {
+func gemmReference<S: NDNumeric>(m: Int, n: Int, k: Int, _ a: StridedMatrix<S>, _ b: StridedMatrix<S>,
+                                 _ c: UnsafeMutablePointer<S>, ldc: Int) {
     for i in 0..<m {
-        let cRow = c + i * n
-        cRow.initialize(repeating: 0, count: n)
-        for p in 0..<k {
-            let aip = a[i * k + p], bRow = b + p * n
-            for j in 0..<n { cRow[j] = S.wrappingSum(cRow[j], S.wrappingProduct(aip, bRow[j])) }
+        for j in 0..<n {
+            var sum: S = 0
+            for p in 0..<k {
+                sum = S.wrappingSum(sum, S.wrappingProduct(a.base[i * a.rowStride + p * a.columnStride],
+                                                           b.base[p * b.rowStride + j * b.columnStride]))
+            }
+            c[i * ldc + j] = sum
         }
     }
 }
 
-/// C = A·B by the definition: C[i, j] = Σ_p A[i, p]·B[p, j], summed in order of p.
+/// C = A·B for integer scalars: for each row i and each p, add A[i, p] times row p of B.
 @inlinable
-func gemmReference<S: NDNumeric>(m: Int, n: Int, k: Int,
-                                 _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>) {
+func gemmPlain<S: NDNumeric>(m: Int, n: Int, k: Int, _ a: StridedMatrix<S>, _ b: StridedMatrix<S>,
+                             _ c: UnsafeMutablePointer<S>, ldc: Int) {
     for i in 0..<m {
-        for j in 0..<n {
-            var sum: S = 0
-            for p in 0..<k { sum = S.wrappingSum(sum, S.wrappingProduct(a[i * k + p], b[p * n + j])) }
-            c[i * n + j] = sum
+        let cRow = c + i * ldc
+        cRow.update(repeating: 0, count: n)
+        for p in 0..<k {
+            let aip = a.base[i * a.rowStride + p * a.columnStride], bRow = b.base + p * b.rowStride
+            for j in 0..<n { cRow[j] = S.wrappingSum(cRow[j], S.wrappingProduct(aip, bRow[j * b.columnStride])) }
         }
+    }
+}
+
+/// One [m, k]·[k, n] product into contiguous rows of C with the fastest kernel for `S`.
+@inlinable
+func gemmFastest<S: NDNumeric>(m: Int, n: Int, k: Int, _ a: StridedMatrix<S>, _ b: StridedMatrix<S>,
+                               _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+    if S.self == Float.self {
+        gemmFloat(m: m, n: n, k: k, a.rebound(to: Float.self), b.rebound(to: Float.self),
+                  UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc, threads: threads)
+    } else if S.self == Double.self {
+        gemmDouble(m: m, n: n, k: k, a.rebound(to: Double.self), b.rebound(to: Double.self),
+                   UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), ldc: ldc, threads: threads)
+    } else {
+        gemmPlain(m: m, n: n, k: k, a, b, c, ldc: ldc)
+    }
+}
+
+extension StridedMatrix {
+    /// The same matrix seen as another scalar type of the same size (the caller checked it is the same type).
+    @inlinable
+    func rebound<T>(to: T.Type) -> StridedMatrix<T> {
+        StridedMatrix<T>(UnsafeRawPointer(base).assumingMemoryBound(to: T.self), rowStride: rowStride,
+                         columnStride: columnStride)
     }
 }
 
@@ -52,25 +86,23 @@ func gemmReference<S: NDNumeric>(m: Int, n: Int, k: Int,
 /// Traps when the inner sizes differ:
 /// `matmul: shapes [2, 3] and [4, 5] not aligned: 3 (axis -1) != 4 (axis -2)`.
 ///
-/// An operand that is not contiguous (a transpose such as `w.T`) is first
-/// copied into contiguous memory.
+/// Operands are read in place whatever their strides (`x.matmul(w.T)` packs
+/// `w` directly). Float and Double use every thread of `ComputeThreads.count`;
+/// the result is the same bit for bit on any thread count.
 @inlinable
 public func matmul<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
-    matmul(a, b, kernel: { m, n, k, pa, pb, pc in gemm(m: m, n: n, k: k, pa, pb, pc) })
+    matmul(a, b, reference: false)
 }
 
-/// `matmul` computed with `gemmReference`: the test oracle for `matmul`.
+/// `matmul` computed with `gemmReference`, one thread: the test oracle for `matmul`.
 @inlinable
 public func matmulReference<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
-    matmul(a, b, kernel: { m, n, k, pa, pb, pc in gemmReference(m: m, n: n, k: k, pa, pb, pc) })
+    matmul(a, b, reference: true)
 }
 
-/// NumPy's matmul rules around a kernel for one contiguous [m, k]·[k, n] product.
+/// NumPy's matmul rules around the products of each batch entry.
 @inlinable
-func matmul<S: NDNumeric>(
-    _ a: NDArray<S>, _ b: NDArray<S>,
-    kernel: (Int, Int, Int, UnsafePointer<S>, UnsafePointer<S>, UnsafeMutablePointer<S>) -> Void
-) -> NDArray<S> {
+func matmul<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>, reference: Bool) -> NDArray<S> {
     if a.ndim == 0 || b.ndim == 0 {
         shapeFailure("matmul", "shapes \(describe(a.shape)) and \(describe(b.shape)): "
                         + "a 0-d operand does not have enough dimensions (use *)")
@@ -97,24 +129,73 @@ func matmul<S: NDNumeric>(
                         + "\(rightBatch[rightBatch.count - clash]) (axis \(-clash - 2))")
     }
 
-    // Contiguous operands, read through broadcast batch strides (stride 0: the same matrix reused).
-    let ca = left.contiguous(), cb = right.contiguous()  // kept alive by the closure below, which reads them
-    let batchA = NDArray(storage: ca.storage, shape: leftBatch, strides: Array(ca.strides.dropLast(2)), offset: ca.offset)
-    let batchB = NDArray(storage: cb.storage, shape: rightBatch, strides: Array(cb.strides.dropLast(2)), offset: cb.offset)
     var result = NDArray<S>(uninitializedShape: batch + [m, n])
     let out = result.storage.base
-    let walk = StridedWalk(shape: batch, strides: [broadcastStrides(batchA, to: batch), broadcastStrides(batchB, to: batch)])
-    let length = walk.runLength, sa = walk.runStride(0), sb = walk.runStride(1)
-    var product = 0
-    walk.forEachRun(from: [ca.offset, cb.offset]) { position in
-        for j in 0..<length {
-            kernel(m, n, k, ca.storage.base + position[0] + j * sa, cb.storage.base + position[1] + j * sb,
-                   out + product * m * n)
-            product += 1
+    // Each operand's batch strides, with stride 0 on broadcast axes; its matrix strides.
+    let lead = left.ndim - 2, rightLead = right.ndim - 2
+    let aBatchStrides = broadcastStrides(shape: leftBatch, strides: Array(left.strides.prefix(lead)), to: batch)
+    let bBatchStrides = broadcastStrides(shape: rightBatch, strides: Array(right.strides.prefix(rightLead)), to: batch)
+    let (ars, acs) = (left.strides[lead], left.strides[lead + 1])
+    let (brs, bcs) = (right.strides[rightLead], right.strides[rightLead + 1])
+    let pa = UnsafePointer(left.storage.base + left.offset), pb = UnsafePointer(right.storage.base + right.offset)
+    let product = { (m: Int, aOffset: Int, bOffset: Int, rows: Int, cOffset: Int, threads: Int) in
+        let am = StridedMatrix(pa + aOffset, rowStride: rows, columnStride: acs)
+        let bm = StridedMatrix(pb + bOffset, rowStride: brs, columnStride: bcs)
+        if reference {
+            gemmReference(m: m, n: n, k: k, am, bm, out + cOffset, ldc: n)
+        } else {
+            gemmFastest(m: m, n: n, k: k, am, bm, out + cOffset, ldc: n, threads: threads)
         }
     }
+    let threads = reference ? 1 : ComputeThreads.count
+    let batchCount = shapeCount(batch)
+
+    // B shared by every batch entry, and A's rows evenly spaced: one tall product.
+    if batchCount > 1 && bBatchStrides.allSatisfy({ $0 == 0 }) {
+        let rows = StridedWalk(shape: batch + [m], strides: [aBatchStrides + [ars]])
+        if rows.shape.count == 1 {
+            product(batchCount * m, 0, 0, rows.runStride(0), 0, threads)
+            return finishMatmul(result, a, b)
+        }
+    }
+    // Otherwise one product per batch entry: entries across threads when each is small.
+    var aOffsets = [Int](repeating: 0, count: batchCount), bOffsets = aOffsets
+    for t in 0..<batchCount {
+        var rest = t
+        for axis in stride(from: batch.count - 1, through: 0, by: -1) {
+            let i = rest % batch[axis]
+            rest /= batch[axis]
+            aOffsets[t] += i * aBatchStrides[axis]
+            bOffsets[t] += i * bBatchStrides[axis]
+        }
+    }
+    let work = m * n * k
+    if batchCount > 1 && threads > 1 && work < 2 * gemmParallelWork {
+        parallelFor(batchCount, grain: Swift.max(1, gemmParallelWork / Swift.max(work, 1)), threads: threads) { range in
+            for t in range { product(m, aOffsets[t], bOffsets[t], ars, t * m * n, 1) }
+        }
+    } else {
+        for t in 0..<batchCount { product(m, aOffsets[t], bOffsets[t], ars, t * m * n, threads) }
+    }
+    result = finishMatmul(result, a, b)
+    return result
+}
+
+/// Removes the axes that 1-d operands gained.
+@inlinable
+func finishMatmul<S>(_ result: NDArray<S>, _ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
+    var result = result
     if a.ndim == 1 { result = result.squeezed(axis: -2) }
     if b.ndim == 1 { result = result.squeezed(axis: -1) }
+    return result
+}
+
+/// Strides reading an array of `shape` and `strides` as if it had the broadcast shape `target`.
+@inlinable
+func broadcastStrides(shape: [Int], strides: [Int], to target: [Int]) -> [Int] {
+    var result = [Int](repeating: 0, count: target.count)
+    let lead = target.count - shape.count
+    for axis in 0..<shape.count where shape[axis] != 1 { result[lead + axis] = strides[axis] }
     return result
 }
 

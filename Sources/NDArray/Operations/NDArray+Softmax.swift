@@ -10,18 +10,18 @@
 // (A naive softmax, NumPy-style or torch.softmax, gives NaN there; attention
 // over a fully padded row needs 0. torch.logsumexp also gives −∞.)
 //
-// Each function walks the rows along `axis` with a direct loop; the
-// `…Reference` twins beside them compose the same result from primitives and
-// serve as test oracles.
+// Each function runs a vectorised row kernel (Kernels/RowKernels.swift) on
+// the rows along `axis`, spread over threads; the `…Reference` twins beside
+// them compose the same result from primitives and serve as test oracles.
 
 extension NDArray where Scalar: NDFloatingPoint {
-    /// Calls `body(input, stride, output)` for each row along `axis`; `output` is
-    /// contiguous and the result has the shape of `self` (with `axis` removed
-    /// when `reducing`).
+    /// Runs `kernel` on each row along `axis` (Kernels/RowKernels.swift); the
+    /// result has the shape of `self`, with `axis` removed when `reducing`.
+    /// Returns nil for scalar types without vectorised kernels.
     @inlinable
-    func mapRows(_ operation: String, axis: Int, reducing: Bool, keepDims: Bool = false,
-                 _ body: (_ input: UnsafePointer<Scalar>, _ length: Int, _ stride: Int,
-                          _ output: UnsafeMutablePointer<Scalar>) -> Void) -> NDArray {
+    func applyRowKernel(_ kernel: RowKernel<Scalar>, _ operation: String, axis: Int, reducing: Bool,
+                        keepDims: Bool = false) -> NDArray? {
+        guard Scalar.self == Float.self || Scalar.self == Double.self else { return nil }
         let axis = normalizeAxis(axis, ndim: ndim, shape: shape, operation: operation)
         let length = shape[axis]
         var order = (0..<ndim).filter { $0 != axis }
@@ -29,15 +29,23 @@ extension NDArray where Scalar: NDFloatingPoint {
         let moved = transposed(order)  // the row axis last: a view
         let outer = Array(moved.shape.dropLast())
         let result = NDArray(uninitializedShape: reducing ? outer : moved.shape)
+        // Where each row starts: one offset per row, no index per element.
+        var offsets: [Int] = []
+        offsets.reserveCapacity(shapeCount(outer))
         let walk = StridedWalk(shape: outer, strides: [Array(moved.strides.dropLast())])
-        let runLength = walk.runLength, runStride = walk.runStride(0), rowStride = strides[axis]
-        let base = storage.base, out = result.storage.base, outStep = reducing ? 1 : length
-        var row = 0
+        let runLength = walk.runLength, runStride = walk.runStride(0)
         walk.forEachRun(from: [offset]) { position in
-            for j in 0..<runLength {
-                body(base + position[0] + j * runStride, length, rowStride, out + row * outStep)
-                row += 1
-            }
+            for j in 0..<runLength { offsets.append(position[0] + j * runStride) }
+        }
+        if shapeCount(outer) == 0 { offsets = [] }
+        let rows = RowBatch(input: UnsafePointer(storage.base), offsets: offsets, length: length,
+                            step: strides[axis], output: result.storage.base, outputStep: reducing ? 1 : length)
+        if Scalar.self == Float.self {
+            runRowKernel(unsafeBitCast(kernel, to: RowKernel<Float>.self),
+                         unsafeBitCast(rows, to: RowBatch<Float>.self))
+        } else {
+            runRowKernel(unsafeBitCast(kernel, to: RowKernel<Double>.self),
+                         unsafeBitCast(rows, to: RowBatch<Double>.self))
         }
         if reducing {
             return keepDims ? result.expandedDims(axis: axis) : result
@@ -48,14 +56,6 @@ extension NDArray where Scalar: NDFloatingPoint {
         return axis == ndim - 1 ? result : result.transposed(inverse).contiguous()
     }
 
-    /// The largest element of a row; −∞ for a row of −∞ and NaN if the row holds a NaN.
-    @inlinable
-    static func rowMax(_ x: UnsafePointer<Scalar>, _ n: Int, _ stride: Int) -> Scalar {
-        var m = -Scalar.infinity
-        for i in 0..<n { m = propagatingMax(m, x[i * stride]) }
-        return m
-    }
-
     /// The probabilities along `axis`: exponentials normalised to sum to 1.
     /// A row of −∞ gives zeros. PyTorch: `torch.softmax(x, dim)`.
     /// Shape: unchanged (`[B, NH, T, T]` → `[B, NH, T, T]`).
@@ -63,23 +63,12 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// ```swift
     /// let p = scores.softmax(axis: -1)   // [B, NH, T, T], each row sums to 1
     /// ```
+    ///
+    /// Float and Double rows run a vectorised kernel on every thread;
+    /// `softmaxReference` is the same function built from whole-array operations.
     @inlinable
     public func softmax(axis: Int = -1) -> NDArray {
-        mapRows("softmax", axis: axis, reducing: false) { x, n, stride, out in
-            let m = Self.rowMax(x, n, stride)
-            if m == -Scalar.infinity {
-                for i in 0..<n { out[i] = 0 }  // nothing to attend to
-                return
-            }
-            var total: Scalar = 0
-            for i in 0..<n {
-                let e = Scalar.exp(x[i * stride] - m)
-                out[i] = e
-                total += e
-            }
-            let scale: Scalar = 1 / total
-            for i in 0..<n { out[i] *= scale }
-        }
+        applyRowKernel(.softmax, "softmax", axis: axis, reducing: false) ?? softmaxReference(axis: axis)
     }
 
     /// The logarithms of the softmax, computed without forming it: `x − logSumExp(x)`.
@@ -87,17 +76,7 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// Shape: unchanged (`[B, T, V]` → `[B, T, V]`).
     @inlinable
     public func logSoftmax(axis: Int = -1) -> NDArray {
-        mapRows("log_softmax", axis: axis, reducing: false) { x, n, stride, out in
-            let m = Self.rowMax(x, n, stride)
-            if m == -Scalar.infinity {
-                for i in 0..<n { out[i] = -Scalar.infinity }
-                return
-            }
-            var total: Scalar = 0
-            for i in 0..<n { total += Scalar.exp(x[i * stride] - m) }
-            let logTotal = Scalar.log(total)
-            for i in 0..<n { out[i] = (x[i * stride] - m) - logTotal }
-        }
+        applyRowKernel(.logSoftmax, "log_softmax", axis: axis, reducing: false) ?? logSoftmaxReference(axis: axis)
     }
 
     /// `log Σ exp(x)` along `axis`, computed stably; −∞ for a row of −∞.
@@ -105,16 +84,8 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// Shape: `axis` is removed (`[B, T, V]` → `[B, T]`), or kept as 1 with `keepDims`.
     @inlinable
     public func logSumExp(axis: Int = -1, keepDims: Bool = false) -> NDArray {
-        mapRows("logsumexp", axis: axis, reducing: true, keepDims: keepDims) { x, n, stride, out in
-            let m = Self.rowMax(x, n, stride)
-            if !m.isFinite {
-                out[0] = m  // −∞ for an empty or fully masked row, +∞ or NaN as they come
-                return
-            }
-            var total: Scalar = 0
-            for i in 0..<n { total += Scalar.exp(x[i * stride] - m) }
-            out[0] = m + Scalar.log(total)
-        }
+        applyRowKernel(.logSumExp, "logsumexp", axis: axis, reducing: true, keepDims: keepDims)
+            ?? logSumExpReference(axis: axis, keepDims: keepDims)
     }
 
     // MARK: Reference twins (test oracles)

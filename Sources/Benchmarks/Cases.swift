@@ -1,0 +1,106 @@
+// Cases.swift — what the bench times: each case is a kind, its dimensions and
+// the amount of work one run does, so the figure is a rate (GFLOP/s, GB/s, rows/s).
+// scripts/bench_peers.py reads the same list (`bench --list --json`) and runs
+// each kind with NumPy and PyTorch.
+
+import NDArray
+
+/// One benchmark: `kind` with `dims`, timed at each thread count.
+struct BenchCase {
+    let group: String
+    let kind: String
+    let dims: [Int]
+
+    var name: String {
+        switch kind {
+        case "gemm": return "gemm [\(dims[0])×\(dims[1])]·[\(dims[1])×\(dims[2])]"
+        case "add": return "add [\(dims[0])] + [\(dims[0])]"
+        case "add_generic": return "add [\(dims[0])] + [\(dims[0])], unspecialised generic"
+        case "scalar_mul": return "mul [\(dims[0])] × scalar"
+        case "broadcast_add": return "add [\(dims[0])×\(dims[1])] + [\(dims[1])]"
+        case "softmax": return "softmax [\(dims[0])×\(dims[1])]"
+        case "layernorm": return "layer norm [\(dims[0])×\(dims[1])]"
+        default: return "\(kind) \(dims)"
+        }
+    }
+
+    /// The unit of the rate, and the amount of work per run in that unit's numerator.
+    var unit: String {
+        switch kind {
+        case "gemm": return "GFLOP/s"
+        case "softmax", "layernorm": return "k rows/s"
+        default: return "GB/s"
+        }
+    }
+
+    var workPerRun: Double {
+        let d = dims.map(Double.init)
+        switch kind {
+        case "gemm": return 2 * d[0] * d[1] * d[2] / 1e9                  // multiply-adds × 2
+        case "add", "add_generic": return 3 * d[0] * 4 / 1e9              // read two, write one
+        case "scalar_mul": return 2 * d[0] * 4 / 1e9
+        case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
+        case "softmax", "layernorm": return d[0] / 1e3
+        default: return 1
+        }
+    }
+
+    /// Builds the inputs once and returns the body to time.
+    func prepare(using rng: inout SeededGenerator) -> () -> Float {
+        switch kind {
+        case "gemm":
+            let a = NDArray<Float>.uniform([dims[0], dims[1]], low: -1, high: 1, using: &rng)
+            let b = NDArray<Float>.uniform([dims[1], dims[2]], low: -1, high: 1, using: &rng)
+            return { matmul(a, b)[0, 0].item() }
+        case "add", "add_generic":
+            let a = NDArray<Float>.uniform([dims[0]], using: &rng), b = NDArray<Float>.uniform([dims[0]], using: &rng)
+            if kind == "add_generic" { return { unspecialisedAdd(a, b)[0].item() } }
+            return { (a + b)[0].item() }
+        case "scalar_mul":
+            let a = NDArray<Float>.uniform([dims[0]], using: &rng)
+            return { (a * 2)[0].item() }
+        case "broadcast_add":
+            let x = NDArray<Float>.uniform([dims[0], dims[1]], using: &rng)
+            let row = NDArray<Float>.uniform([dims[1]], using: &rng)
+            return { (x + row)[0, 0].item() }
+        case "softmax":
+            let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
+            return { x.softmax(axis: -1)[0, 0].item() }
+        case "layernorm":
+            let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
+            let w = NDArray<Float>.uniform([dims[1]], using: &rng), b = NDArray<Float>.uniform([dims[1]], using: &rng)
+            return { x.layerNorm(weight: w, bias: b, eps: 1e-5)[0, 0].item() }
+        default:
+            fatalError("bench: no case of kind \(kind)")
+        }
+    }
+}
+
+/// Every case, in table order.
+let allCases: [BenchCase] = {
+    var cases: [BenchCase] = []
+    for size in [64, 128, 256, 512, 1024, 2048] {
+        cases.append(BenchCase(group: "gemm square", kind: "gemm", dims: [size, size, size]))
+    }
+    // GPT-2 small's products: QKV, attention output... per 128-token batch, then one token at a time.
+    for dims in [[128, 768, 3072], [128, 3072, 768], [128, 768, 2304], [1, 768, 2304], [1, 768, 50257],
+                 [64, 128, 512]] {
+        cases.append(BenchCase(group: "gemm transformer", kind: "gemm", dims: dims))
+    }
+    cases.append(BenchCase(group: "elementwise", kind: "add", dims: [1 << 22]))
+    cases.append(BenchCase(group: "elementwise", kind: "scalar_mul", dims: [1 << 22]))
+    cases.append(BenchCase(group: "elementwise", kind: "broadcast_add", dims: [4096, 1024]))
+    cases.append(BenchCase(group: "elementwise", kind: "add", dims: [1 << 16]))
+    cases.append(BenchCase(group: "elementwise", kind: "add_generic", dims: [1 << 16]))
+    cases.append(BenchCase(group: "rows", kind: "softmax", dims: [4096, 1024]))
+    cases.append(BenchCase(group: "rows", kind: "layernorm", dims: [4096, 768]))
+    return cases
+}()
+
+/// `a + b` compiled once for every element type: the compiler may not
+/// specialise it, so each element goes through protocol witness tables.
+/// Kept in the table to show why hot paths must be specialised for Float.
+@inline(never) @_semantics("optimize.sil.specialize.generic.never")
+func unspecialisedAdd<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
+    a + b
+}

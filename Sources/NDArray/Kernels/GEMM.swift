@@ -1,0 +1,289 @@
+// GEMM.swift — C = A·B for Float and Double, packed, cache-blocked, register-tiled.
+//
+//   C[i, j] = Σ_p A[i, p]·B[p, j]        A [M, K], B [K, N], C [M, N]
+//
+// The loops, from the outside in (the layout of BLIS and of llm.c's matmul):
+//
+//   for each NC-wide column panel of B and C                   (L3)
+//     for each KC-deep slice of K:      pack B[KC, NC]         (L3)
+//       for each MC-tall row block:     pack A[MC, KC]         (L2)
+//         for each NR-wide micro-panel of the packed B         (L1)
+//           for each MR-tall micro-panel of the packed A
+//             micro-kernel: C[MR, NR] += A[MR, KC]·B[KC, NR]   (registers)
+//
+// Packing copies a block into the order the micro-kernel reads it, so the
+// kernel walks both operands with stride 1. It also absorbs the layout: A and
+// B are read through a row and a column stride, so a transpose (`w.T`), a
+// slice or a broadcast batch is packed directly, never copied first. Edges are
+// padded with zeros and the spare lanes of the last tile are dropped.
+//
+// The micro-kernel holds a 6 × (2 vectors) tile of C in 12 SIMD registers
+// (6 × 16 floats with AVX2's 8-lane vectors, 6 × 8 doubles) and, for each p,
+// loads two vectors of B, broadcasts six scalars of A and issues 12
+// multiply-adds. That is the most the 16 vector registers of x86-64 allow.
+//
+// Threads split the columns (or, for tall matrices, the rows) of C into
+// disjoint tiles; every element is still summed over the same KC slices in
+// the same order, so the result is the same bit for bit on any thread count.
+// One row or one column of output takes the matrix-vector path (GEMV.swift).
+// `gemmReference` in NDArray+MatMul.swift is the oracle the tests use.
+
+/// A matrix in memory: element [i, j] is at `base[i * rowStride + j * columnStride]`.
+@usableFromInline
+struct StridedMatrix<S> {
+    @usableFromInline let base: UnsafePointer<S>
+    @usableFromInline let rowStride: Int
+    @usableFromInline let columnStride: Int
+
+    @inlinable
+    init(_ base: UnsafePointer<S>, rowStride: Int, columnStride: Int) {
+        self.base = base
+        self.rowStride = rowStride
+        self.columnStride = columnStride
+    }
+
+    /// The same memory read as the transposed matrix.
+    @inlinable var transposed: StridedMatrix { StridedMatrix(base, rowStride: columnStride, columnStride: rowStride) }
+}
+
+/// Rows of the micro-kernel's tile.
+let tileRows = 6
+/// Depth of a packed slice: a 6×256 panel of A and a 256×16 panel of B fit in L1 together.
+let sliceDepth = 256
+/// Rows of a packed block of A: 120×256 floats (120 KB) stay in L2.
+let blockRows = 120
+/// Columns of a packed panel of B: 256×2048 floats (2 MB) stay in L3.
+let panelColumns = 2048
+/// Multiply-adds below which a product stays on one thread.
+@usableFromInline let gemmParallelWork = 1 << 18
+
+// MARK: Entry points (concrete, so each is compiled once for its scalar and vector)
+
+/// C [m, n] (row stride `ldc`, contiguous rows) = A [m, k] · B [k, n], in Float.
+@usableFromInline
+func gemmFloat(m: Int, n: Int, k: Int, _ a: StridedMatrix<Float>, _ b: StridedMatrix<Float>,
+               _ c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self)
+}
+
+/// C [m, n] (row stride `ldc`, contiguous rows) = A [m, k] · B [k, n], in Double.
+@usableFromInline
+func gemmDouble(m: Int, n: Int, k: Int, _ a: StridedMatrix<Double>, _ b: StridedMatrix<Double>,
+                _ c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int) {
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self)
+}
+
+// MARK: The driver
+
+/// Splits C among threads (disjoint tiles, no shared sums), then runs the blocked loops on each part.
+@inline(__always)
+func gemm<V: SIMD>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
+                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type)
+where V.Scalar: BinaryFloatingPoint {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+        return
+    }
+    if m == 1 || n == 1 {
+        gemv(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: V.self)
+        return
+    }
+    let tileColumns = 2 * V.scalarCount
+    let work = m * n * k
+    let parts = threads > 1 && work >= 2 * gemmParallelWork ? Swift.min(threads, work / gemmParallelWork) : 1
+    if parts <= 1 {
+        blockedGEMM(m: m, n: n, k: k, a, b, c, ldc: ldc, vector: V.self)
+        return
+    }
+    // Split the longer side of C, in whole tiles, into `parts` pieces.
+    let splitColumns = n >= m
+    let tiles = splitColumns ? (n + tileColumns - 1) / tileColumns : (m + tileRows - 1) / tileRows
+    let pieces = Swift.min(parts, tiles)
+    parallelFor(pieces, grain: 1, threads: pieces) { range in
+        let first = tiles * range.lowerBound / pieces, last = tiles * range.upperBound / pieces
+        if splitColumns {
+            let j0 = first * tileColumns, j1 = Swift.min(last * tileColumns, n)
+            let bPart = StridedMatrix(b.base + j0 * b.columnStride, rowStride: b.rowStride, columnStride: b.columnStride)
+            blockedGEMM(m: m, n: j1 - j0, k: k, a, bPart, c + j0, ldc: ldc, vector: V.self)
+        } else {
+            let i0 = first * tileRows, i1 = Swift.min(last * tileRows, m)
+            let aPart = StridedMatrix(a.base + i0 * a.rowStride, rowStride: a.rowStride, columnStride: a.columnStride)
+            blockedGEMM(m: i1 - i0, n: n, k: k, aPart, b, c + i0 * ldc, ldc: ldc, vector: V.self)
+        }
+    }
+}
+
+/// The five loops around the micro-kernel, on one thread.
+@inline(__always)
+func blockedGEMM<V: SIMD>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
+                          _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, vector: V.Type)
+where V.Scalar: BinaryFloatingPoint {
+    typealias S = V.Scalar
+    let nr = 2 * V.scalarCount
+    let kcMax = Swift.min(k, sliceDepth)
+    let mcMax = Swift.min(roundUp(m, tileRows), blockRows)
+    let ncMax = Swift.min(roundUp(n, nr), panelColumns)
+    // Packed blocks, 64-byte aligned; plus one spare tile for the edges.
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: mcMax * kcMax)
+    let packedB = UnsafeMutableRawPointer.allocate(byteCount: kcMax * ncMax * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: kcMax * ncMax)
+    let edge = UnsafeMutableRawPointer.allocate(byteCount: tileRows * nr * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: tileRows * nr)
+    defer {
+        packedA.deallocate()
+        packedB.deallocate()
+        edge.deallocate()
+    }
+
+    for jc in stride(from: 0, to: n, by: panelColumns) {
+        let nc = Swift.min(panelColumns, n - jc)
+        for pc in stride(from: 0, to: k, by: sliceDepth) {
+            let kc = Swift.min(sliceDepth, k - pc)
+            packB(b, rows: pc, kc, columns: jc, nc, into: packedB, panelWidth: nr)
+            for ic in stride(from: 0, to: m, by: blockRows) {
+                let mc = Swift.min(blockRows, m - ic)
+                packA(a, rows: ic, mc, columns: pc, kc, into: packedA)
+                for jr in stride(from: 0, to: nc, by: nr) {
+                    let width = Swift.min(nr, nc - jr)
+                    let bPanel = UnsafePointer(packedB + jr * kc)
+                    for ir in stride(from: 0, to: mc, by: tileRows) {
+                        let height = Swift.min(tileRows, mc - ir)
+                        let aPanel = UnsafePointer(packedA + ir * kc)
+                        let cTile = c + (ic + ir) * ldc + jc + jr
+                        if height == tileRows && width == nr {
+                            microKernel(kc, aPanel, bPanel, cTile, ldc, accumulate: pc > 0, vector: V.self)
+                        } else {
+                            // An edge: compute a full tile aside, keep the part that exists.
+                            microKernel(kc, aPanel, bPanel, edge, nr, accumulate: false, vector: V.self)
+                            for i in 0..<height {
+                                let row = cTile + i * ldc, part = edge + i * nr
+                                if pc > 0 {
+                                    for j in 0..<width { row[j] = row[j] + part[j] }
+                                } else {
+                                    for j in 0..<width { row[j] = part[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple * multiple }
+
+// MARK: Packing
+
+/// Packs A[rows, columns] (a block `height` × `depth`) as panels of 6 rows:
+/// panel r holds, for each p, the six values A[r·6 + 0..<6, p]; missing rows are 0.
+@inline(__always)
+func packA<S: BinaryFloatingPoint>(_ a: StridedMatrix<S>, rows i0: Int, _ height: Int, columns p0: Int, _ depth: Int,
+                                   into packed: UnsafeMutablePointer<S>) {
+    let rs = a.rowStride, cs = a.columnStride
+    var out = packed
+    for ir in stride(from: 0, to: height, by: tileRows) {
+        let rows = Swift.min(tileRows, height - ir)
+        let source = a.base + (i0 + ir) * rs + p0 * cs
+        if rows == tileRows {
+            let r0 = source, r1 = source + rs, r2 = source + 2 * rs
+            let r3 = source + 3 * rs, r4 = source + 4 * rs, r5 = source + 5 * rs
+            for p in 0..<depth {
+                let o = out + p * tileRows, q = p * cs
+                o[0] = r0[q]; o[1] = r1[q]; o[2] = r2[q]
+                o[3] = r3[q]; o[4] = r4[q]; o[5] = r5[q]
+            }
+        } else {
+            for p in 0..<depth {
+                let o = out + p * tileRows
+                for i in 0..<tileRows { o[i] = i < rows ? source[i * rs + p * cs] : 0 }
+            }
+        }
+        out += tileRows * depth
+    }
+}
+
+/// Packs B[rows, columns] (a block `depth` × `width`) as panels of `panelWidth` columns:
+/// panel j holds, for each p, the values B[p, j·w + 0..<w]; missing columns are 0.
+@inline(__always)
+func packB<S: BinaryFloatingPoint>(_ b: StridedMatrix<S>, rows p0: Int, _ depth: Int, columns j0: Int, _ width: Int,
+                                   into packed: UnsafeMutablePointer<S>, panelWidth nr: Int) {
+    let rs = b.rowStride, cs = b.columnStride
+    var out = packed
+    for jr in stride(from: 0, to: width, by: nr) {
+        let columns = Swift.min(nr, width - jr)
+        let source = b.base + p0 * rs + (j0 + jr) * cs
+        if cs == 1 && columns == nr {
+            // Rows of B are contiguous: copy nr values per p.
+            for p in 0..<depth { (out + p * nr).update(from: source + p * rs, count: nr) }
+        } else if columns == nr && abs(rs) < abs(cs) {
+            // B is a transpose (columns contiguous): read down each column.
+            for j in 0..<nr {
+                let column = source + j * cs
+                for p in 0..<depth { out[p * nr + j] = column[p * rs] }
+            }
+        } else {
+            for p in 0..<depth {
+                let o = out + p * nr, row = source + p * rs
+                for j in 0..<nr { o[j] = j < columns ? row[j * cs] : 0 }
+            }
+        }
+        out += nr * depth
+    }
+}
+
+// MARK: The micro-kernel
+
+/// C[6, 2w] (+)= A-panel[6, kc] · B-panel[kc, 2w], with 12 accumulators of w lanes.
+/// `a` holds 6 values per p, `b` holds 2w values per p; C rows are `ldc` apart.
+@inline(__always)
+func microKernel<V: SIMD>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
+                          _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool, vector: V.Type)
+where V.Scalar: BinaryFloatingPoint {
+    let width = MemoryLayout<V>.stride
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    var pa = a
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+        let b0 = pb.loadUnaligned(as: V.self)
+        let b1 = pb.loadUnaligned(fromByteOffset: width, as: V.self)
+        var x = V(repeating: pa[0])
+        c00 = multiplyAdd(c00, x, b0); c01 = multiplyAdd(c01, x, b1)
+        x = V(repeating: pa[1])
+        c10 = multiplyAdd(c10, x, b0); c11 = multiplyAdd(c11, x, b1)
+        x = V(repeating: pa[2])
+        c20 = multiplyAdd(c20, x, b0); c21 = multiplyAdd(c21, x, b1)
+        x = V(repeating: pa[3])
+        c30 = multiplyAdd(c30, x, b0); c31 = multiplyAdd(c31, x, b1)
+        x = V(repeating: pa[4])
+        c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
+        x = V(repeating: pa[5])
+        c50 = multiplyAdd(c50, x, b0); c51 = multiplyAdd(c51, x, b1)
+        pa += tileRows
+        pb += 2 * width
+    }
+    storeRow(c, c00, c01, accumulate)
+    storeRow(c + ldc, c10, c11, accumulate)
+    storeRow(c + 2 * ldc, c20, c21, accumulate)
+    storeRow(c + 3 * ldc, c30, c31, accumulate)
+    storeRow(c + 4 * ldc, c40, c41, accumulate)
+    storeRow(c + 5 * ldc, c50, c51, accumulate)
+}
+
+/// Writes (or adds) two vectors to a row of C.
+@inline(__always)
+func storeRow<V: SIMD>(_ row: UnsafeMutablePointer<V.Scalar>, _ v0: V, _ v1: V, _ accumulate: Bool)
+where V.Scalar: BinaryFloatingPoint {
+    let p = UnsafeMutableRawPointer(row), width = MemoryLayout<V>.stride
+    if accumulate {
+        p.storeBytes(of: p.loadUnaligned(as: V.self) + v0, as: V.self)
+        p.storeBytes(of: p.loadUnaligned(fromByteOffset: width, as: V.self) + v1, toByteOffset: width, as: V.self)
+    } else {
+        p.storeBytes(of: v0, as: V.self)
+        p.storeBytes(of: v1, toByteOffset: width, as: V.self)
+    }
+}

@@ -1,0 +1,41 @@
+// MultiplyAdd.swift — the one line every fast kernel's inner loop is made of,
+// and the build setting that decides which instruction it becomes.
+//
+//   multiplyAdd(c, a, b) = c + a·b        lane by lane, on SIMD vectors
+//
+// With FMA instructions this is one fused multiply-add (one rounding). The
+// default x86-64 target has no FMA: there Swift's `addingProduct` becomes a
+// call to the C library's fma per lane, 100 times slower, so the default
+// build multiplies and adds separately (two roundings) instead. arm64 always
+// has FMA.
+//
+//   swift build -c release                        portable: c + a * b on x86-64
+//   swift build -c release --traits NativeCPU     this machine's CPU, fused
+//
+// The NativeCPU trait (Package.swift) compiles for the building machine's CPU
+// (`-target-cpu native`, which must have FMA: Intel Haswell / AMD Zen or
+// later) and defines NDARRAY_NATIVE_FMA. The two builds round differently in
+// the last bits; each is deterministic and identical for every thread count.
+//
+// Not here: run-time CPU detection (Swift cannot compile one function for two
+// targets in one module).
+
+/// `c + a * b` lane by lane: fused where the build has FMA, separate otherwise.
+@inline(__always)
+@usableFromInline
+func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint {
+#if arch(arm64) || NDARRAY_NATIVE_FMA
+    return c.addingProduct(a, b)
+#else
+    return c + a * b
+#endif
+}
+
+/// Whether this build fuses multiply-adds (FMA instructions).
+public let buildUsesFusedMultiplyAdd: Bool = {
+#if arch(arm64) || NDARRAY_NATIVE_FMA
+    return true
+#else
+    return false
+#endif
+}()

@@ -1,0 +1,99 @@
+// Threads.swift — how many cores the kernels use, and the one parallel loop they share.
+//
+//   ComputeThreads.count = 2              the API (PyTorch: torch.set_num_threads)
+//   NDARRAY_NUM_THREADS=1 swift run …     the environment, read once at first use
+//   parallelFor(items, grain) { range in … }
+//
+// Work is cut into contiguous ranges of independent items (rows, output
+// columns, batch entries) before any thread starts, and each item is computed
+// whole by one thread, in the same order as on one thread. No sum is ever
+// split across threads, so results are bit-identical for every thread count.
+// Problems smaller than a few "grains" stay on the calling thread: waking a
+// worker costs microseconds.
+//
+// Not here: a persistent pool of our own (Dispatch keeps one), work stealing.
+
+import Dispatch
+import Foundation
+
+/// The number of threads NDArray's kernels use.
+///
+/// Defaults to the number of active processors, or to `NDARRAY_NUM_THREADS`
+/// when that environment variable is set (read once, at first use). A value
+/// that is not a positive integer stops the program with a message naming it.
+/// Results never depend on the count: every element is computed by one thread
+/// in a fixed order.
+///
+/// ```swift
+/// ComputeThreads.count = 1                       // from now on
+/// let y = ComputeThreads.withCount(2) { matmul(a, b) }   // just for this
+/// ```
+public enum ComputeThreads {
+    /// The thread count used by the kernels; at least 1.
+    public static var count: Int {
+        get { setting.value }
+        set {
+            precondition(newValue >= 1, "ComputeThreads.count: \(newValue) is not a positive thread count")
+            setting.value = newValue
+        }
+    }
+
+    /// The count when nothing was set: `NDARRAY_NUM_THREADS`, or the active processors.
+    public static let defaultCount: Int = {
+        guard let text = ProcessInfo.processInfo.environment["NDARRAY_NUM_THREADS"] else {
+            return Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
+            FileHandle.standardError.write(Data(
+                "error: NDARRAY_NUM_THREADS=\"\(text)\" is not a positive integer (unset it to use every core)\n".utf8))
+            exit(1)
+        }
+        return value
+    }()
+
+    /// Runs `body` with `count` threads, then restores the previous count.
+    /// The setting is global: other threads' kernels see it meanwhile.
+    public static func withCount<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        let previous = self.count
+        self.count = count
+        defer { self.count = previous }
+        return try body()
+    }
+
+    private final class Setting: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Int?
+        var value: Int {
+            get { lock.withLock { stored } ?? ComputeThreads.defaultCount }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+    private static let setting = Setting()
+}
+
+/// Calls `body` on consecutive ranges covering `0..<items`, on up to
+/// `ComputeThreads.count` threads at once. Each range holds at least `grain`
+/// items (except when there are fewer in all), so small problems run on the
+/// calling thread. Ranges are fixed before any thread starts.
+@usableFromInline
+func parallelFor(_ items: Int, grain: Int, threads available: Int = ComputeThreads.count,
+                 _ body: (Range<Int>) -> Void) {
+    let threads = items >= 2 * grain ? Swift.min(available, items / Swift.max(grain, 1)) : 1
+    if threads <= 1 {
+        if items > 0 { body(0..<items) }
+        return
+    }
+    // Each thread writes only its own range of the caller's memory: safe to share.
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            shared.value(items * t / threads ..< items * (t + 1) / threads)
+        }
+    }
+}
+
+/// A value handed to other threads on the caller's promise that they use it safely.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Runs the bench cases beside NumPy (and PyTorch when installed) on this machine.
+
+    swift build -c release --traits NativeCPU --product bench
+    python3 scripts/bench_peers.py [--rounds 3] [--filter gemm] [--threads 1,2]
+
+Reads the cases from `bench --list --json`, then alternates whole runs:
+ours, NumPy, PyTorch, ours, NumPy, PyTorch, ... so that drift in the machine's
+speed hits every side alike. Prints, per case and thread count, the median of
+each side over the rounds and our ratio to each peer (above 1: we are faster).
+
+The peers run in fresh processes with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS /
+MKL_NUM_THREADS set to the thread count (NumPy reads them at import) and
+torch.set_num_threads. Each case is timed as the bench times it: two warm-up
+runs, then runs until 0.25 s have passed (5 to 200), the median.
+Needs numpy (and optionally torch) from PyPI; see scripts/requirements-bench.txt.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def median_seconds(body):
+    body()
+    body()
+    times = []
+    total = 0.0
+    while len(times) < 5 or (total < 0.25 and len(times) < 200):
+        start = time.perf_counter()
+        body()
+        elapsed = time.perf_counter() - start
+        times.append(elapsed)
+        total += elapsed
+    return sorted(times)[len(times) // 2]
+
+
+def work_per_run(case):
+    d = case["dims"]
+    kind = case["kind"]
+    if kind == "gemm":
+        return 2 * d[0] * d[1] * d[2] / 1e9
+    if kind == "add":
+        return 3 * d[0] * 4 / 1e9
+    if kind == "scalar_mul":
+        return 2 * d[0] * 4 / 1e9
+    if kind == "broadcast_add":
+        return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
+    if kind in ("softmax", "layernorm"):
+        return d[0] / 1e3
+    return None
+
+
+def numpy_body(case, rng):
+    import numpy as np
+    d = case["dims"]
+    kind = case["kind"]
+    f32 = np.float32
+    if kind == "gemm":
+        a = rng.uniform(-1, 1, (d[0], d[1])).astype(f32)
+        b = rng.uniform(-1, 1, (d[1], d[2])).astype(f32)
+        return lambda: a @ b
+    if kind == "add":
+        a, b = rng.random(d[0], dtype=f32), rng.random(d[0], dtype=f32)
+        return lambda: a + b
+    if kind == "scalar_mul":
+        a = rng.random(d[0], dtype=f32)
+        return lambda: a * f32(2)
+    if kind == "broadcast_add":
+        x, row = rng.random((d[0], d[1]), dtype=f32), rng.random(d[1], dtype=f32)
+        return lambda: x + row
+    if kind == "softmax":
+        x = rng.standard_normal((d[0], d[1]), dtype=f32)
+
+        def softmax():
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+        return softmax
+    if kind == "layernorm":
+        x = rng.standard_normal((d[0], d[1]), dtype=f32)
+        w, b = rng.random(d[1], dtype=f32), rng.random(d[1], dtype=f32)
+        eps = f32(1e-5)
+
+        def layernorm():
+            mean = x.mean(axis=-1, keepdims=True)
+            var = x.var(axis=-1, keepdims=True)
+            return (x - mean) / np.sqrt(var + eps) * w + b
+        return layernorm
+    return None
+
+
+def torch_body(case, rng):
+    import torch
+    d = case["dims"]
+    kind = case["kind"]
+    g = torch.Generator().manual_seed(0)
+    if kind == "gemm":
+        a = torch.rand(d[0], d[1], generator=g) * 2 - 1
+        b = torch.rand(d[1], d[2], generator=g) * 2 - 1
+        return lambda: a @ b
+    if kind == "add":
+        a, b = torch.rand(d[0], generator=g), torch.rand(d[0], generator=g)
+        return lambda: a + b
+    if kind == "scalar_mul":
+        a = torch.rand(d[0], generator=g)
+        return lambda: a * 2
+    if kind == "broadcast_add":
+        x, row = torch.rand(d[0], d[1], generator=g), torch.rand(d[1], generator=g)
+        return lambda: x + row
+    if kind == "softmax":
+        x = torch.randn(d[0], d[1], generator=g)
+        return lambda: torch.softmax(x, dim=-1)
+    if kind == "layernorm":
+        x = torch.randn(d[0], d[1], generator=g)
+        w, b = torch.rand(d[1], generator=g), torch.rand(d[1], generator=g)
+        return lambda: torch.nn.functional.layer_norm(x, (d[1],), w, b, 1e-5)
+    return None
+
+
+def worker(peer, threads, cases_path):
+    """Times every case with one peer at one thread count; prints JSON {name: rate}."""
+    with open(cases_path) as f:
+        cases = json.load(f)
+    if peer == "torch":
+        import torch
+        torch.set_num_threads(threads)
+        make = torch_body
+        grad = torch.no_grad()
+        grad.__enter__()
+    else:
+        make = numpy_body
+    import numpy as np
+    rng = np.random.default_rng(0)
+    rates = {}
+    for case in cases:
+        work = work_per_run(case)
+        body = make(case, rng)
+        if body is None or work is None:
+            continue
+        rates[case["name"]] = work / median_seconds(body)
+    print(json.dumps(rates))
+
+
+def run_ours(bench, cases_filter, threads):
+    args = [bench, "--json", "--threads", ",".join(map(str, threads))]
+    for f in cases_filter:
+        args += ["--filter", f]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    data = json.loads(out)
+    return {(r["name"], r["threads"]): r["value"] for r in data["results"]}, data["build"]
+
+
+def run_peer(peer, threads, cases_path):
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = str(threads)
+    out = subprocess.run([sys.executable, __file__, "--worker", peer, "--worker-threads", str(threads),
+                          "--cases", cases_path], check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "bench"),
+                        help="the bench executable (default: .build/release/bench)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    parser.add_argument("--filter", action="append", default=[], help="only cases containing this text")
+    parser.add_argument("--threads", default=None, help="thread counts, e.g. 1,2 (default: 1 and every core)")
+    parser.add_argument("--json", action="store_true", help="print the medians as JSON")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-threads", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--cases", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        worker(args.worker, args.worker_threads, args.cases)
+        return
+
+    if not os.access(args.bench, os.X_OK):
+        sys.exit(f"bench_peers: {args.bench} is not an executable; build it first:\n"
+                 "  swift build -c release --traits NativeCPU --product bench")
+    threads = ([int(t) for t in args.threads.split(",")] if args.threads
+               else sorted({1, os.cpu_count() or 1}))
+    listing = [args.bench, "--list", "--json"]
+    for f in args.filter:
+        listing += ["--filter", f]
+    cases = json.loads(subprocess.run(listing, check=True, capture_output=True, text=True).stdout)
+    cases = [c for c in cases if work_per_run(c) is not None]
+    cases_path = os.path.join(ROOT, ".build", "bench-cases.json")
+    os.makedirs(os.path.dirname(cases_path), exist_ok=True)
+    with open(cases_path, "w") as f:
+        json.dump(cases, f)
+
+    peers = ["numpy"]
+    try:
+        import torch  # noqa: F401
+        peers.append("torch")
+    except ImportError:
+        print("(PyTorch is not installed: comparing with NumPy only)", file=sys.stderr)
+
+    samples = {}  # (side, name, threads) -> [rates]
+    build = {}
+    for round_index in range(args.rounds):
+        print(f"round {round_index + 1}/{args.rounds} …", file=sys.stderr)
+        ours, build = run_ours(args.bench, args.filter, threads)
+        for (name, t), rate in ours.items():
+            samples.setdefault(("ours", name, t), []).append(rate)
+        for peer in peers:
+            for t in threads:
+                for name, rate in run_peer(peer, t, cases_path).items():
+                    samples.setdefault((peer, name, t), []).append(rate)
+
+    def med(side, name, t):
+        values = samples.get((side, name, t))
+        return statistics.median(values) if values else None
+
+    rows = []
+    for case in cases:
+        for t in threads:
+            row = {"name": case["name"], "unit": case["unit"], "threads": t, "ours": med("ours", case["name"], t)}
+            for peer in peers:
+                row[peer] = med(peer, case["name"], t)
+            rows.append(row)
+    if args.json:
+        print(json.dumps({"build": build, "rounds": args.rounds, "rows": rows}, indent=2))
+        return
+
+    fma = "fused multiply-add" if build.get("fusedMultiplyAdd") else "no FMA (portable build)"
+    print(f"medians of {args.rounds} alternating rounds; ours: {fma}; ratio = ours / peer (above 1: ours faster)")
+    header = f"{'case':34} {'unit':9} {'thr':>3} {'ours':>9} {'numpy':>9} {'ratio':>6}"
+    if "torch" in peers:
+        header += f" {'torch':>9} {'ratio':>6}"
+    print(header)
+    for row in rows:
+        line = f"{row['name'][:34]:34} {row['unit']:9} {row['threads']:>3} {row['ours']:9.1f}"
+        for peer in peers:
+            theirs = row[peer]
+            line += f" {theirs:9.1f} {row['ours'] / theirs:6.2f}" if theirs else f" {'—':>9} {'':6}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Proves that GPTFromScratch works as a versioned SwiftPM dependency, in both builds.
+#
+#   scripts/check_consumer_package.sh
+#
+# 1. The manifest has no unconditional unsafe flags: every unsafeFlags setting
+#    is behind a package trait (NativeCPU), so the default build needs none.
+# 2. A small consumer package depends on a tagged local git clone of this
+#    repository (`from: "99.0.0"`, the committed HEAD), builds in release and
+#    checks a matmul against the reference: the portable default build.
+# 3. The same consumer enables the trait (`traits: ["NativeCPU"]`) and checks
+#    that the build now fuses multiply-adds and still gives the right product.
+# Exits non-zero, saying which step failed.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "check_consumer_package: $*" >&2; exit 1; }
+
+echo "== 1. unsafe flags only behind traits"
+manifest="$(cd "$repo" && swift package dump-package)"
+# In each setting, a "condition" with "traits" comes before its "kind".
+unconditional="$(printf '%s\n' "$manifest" | awk '
+    /"condition"/ { condition = NR; traits = 0 }
+    /"traits"/ && condition { traits = NR }
+    /"unsafeFlags"/ { total++; if (!(traits > condition && NR - traits < 20)) bad++ }
+    END { printf "%d %d", total, bad }')"
+read -r total bad <<< "$unconditional"
+[ "$bad" -eq 0 ] || fail "$bad of $total unsafeFlags settings are not conditioned on a trait"
+echo "   $total unsafeFlags settings, all conditioned on a trait"
+
+echo "== 2. consumer of a tagged clone, default build"
+git clone --quiet "$repo" "$work/dependency"
+git -C "$work/dependency" tag 99.0.0
+mkdir -p "$work/consumer/Sources/Consumer"
+write_manifest() {
+    cat > "$work/consumer/Package.swift" <<MANIFEST
+// swift-tools-version: 6.2
+import PackageDescription
+let package = Package(
+    name: "Consumer",
+    dependencies: [.package(url: "$work/dependency", from: "99.0.0"$1)],
+    targets: [.executableTarget(name: "Consumer",
+                                dependencies: [.product(name: "NDArray", package: "dependency")])]
+)
+MANIFEST
+}
+cat > "$work/consumer/Sources/Consumer/main.swift" <<'SWIFT'
+import NDArray
+var rng = SeededGenerator(seed: 1)
+let a = NDArray<Float>.uniform([67, 300], low: -1, high: 1, using: &rng)
+let b = NDArray<Float>.uniform([300, 45], low: -1, high: 1, using: &rng)
+let fast = matmul(a, b.T.T), slow = matmulReference(a, b)
+let error = abs(fast - slow).max()
+print("fma=\(buildUsesFusedMultiplyAdd) error=\(error)")
+if !(error < 1e-4) { fatalError("matmul differs from the reference by \(error)") }
+SWIFT
+write_manifest ""
+(cd "$work/consumer" && swift build -c release > "$work/build.log" 2>&1) || { cat "$work/build.log"; fail "default build failed"; }
+default_output="$("$work/consumer/.build/release/Consumer")" || fail "default build gave a wrong product"
+echo "   $default_output"
+if [ "$(uname -m)" = "x86_64" ]; then
+    [[ "$default_output" == fma=false* ]] || fail "the default x86-64 build should not use FMA: $default_output"
+fi
+
+echo "== 3. the same consumer with the NativeCPU trait"
+write_manifest ', traits: ["NativeCPU"]'
+(cd "$work/consumer" && swift build -c release > "$work/build.log" 2>&1) || { cat "$work/build.log"; fail "NativeCPU build failed"; }
+native_output="$("$work/consumer/.build/release/Consumer")" || fail "NativeCPU build gave a wrong product"
+echo "   $native_output"
+[[ "$native_output" == fma=true* ]] || fail "the NativeCPU build should use FMA: $native_output"
+echo "consumer package: OK"
