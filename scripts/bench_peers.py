@@ -52,7 +52,7 @@ def work_per_run(case):
         return 2 * d[0] * 4 / 1e9
     if kind == "broadcast_add":
         return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
-    if kind in ("softmax", "layernorm"):
+    if kind in ("softmax", "layernorm", "sum_rows", "max_rows"):
         return d[0] / 1e3
     return None
 
@@ -92,6 +92,9 @@ def numpy_body(case, rng):
             var = x.var(axis=-1, keepdims=True)
             return (x - mean) / np.sqrt(var + eps) * w + b
         return layernorm
+    if kind in ("sum_rows", "max_rows"):
+        x = rng.standard_normal((d[0], d[1]), dtype=f32)
+        return (lambda: x.sum(axis=-1)) if kind == "sum_rows" else (lambda: x.max(axis=-1))
     return None
 
 
@@ -120,6 +123,9 @@ def torch_body(case, rng):
         x = torch.randn(d[0], d[1], generator=g)
         w, b = torch.rand(d[1], generator=g), torch.rand(d[1], generator=g)
         return lambda: torch.nn.functional.layer_norm(x, (d[1],), w, b, 1e-5)
+    if kind in ("sum_rows", "max_rows"):
+        x = torch.randn(d[0], d[1], generator=g)
+        return (lambda: x.sum(dim=-1)) if kind == "sum_rows" else (lambda: x.amax(dim=-1))
     return None
 
 

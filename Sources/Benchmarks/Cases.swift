@@ -20,6 +20,8 @@ struct BenchCase {
         case "broadcast_add": return "add [\(dims[0])×\(dims[1])] + [\(dims[1])]"
         case "softmax": return "softmax [\(dims[0])×\(dims[1])]"
         case "layernorm": return "layer norm [\(dims[0])×\(dims[1])]"
+        case "sum_rows": return "sum [\(dims[0])×\(dims[1])] along -1"
+        case "max_rows": return "max [\(dims[0])×\(dims[1])] along -1"
         default: return "\(kind) \(dims)"
         }
     }
@@ -28,7 +30,7 @@ struct BenchCase {
     var unit: String {
         switch kind {
         case "gemm": return "GFLOP/s"
-        case "softmax", "layernorm": return "k rows/s"
+        case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
         default: return "GB/s"
         }
     }
@@ -40,7 +42,7 @@ struct BenchCase {
         case "add", "add_generic": return 3 * d[0] * 4 / 1e9              // read two, write one
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
-        case "softmax", "layernorm": return d[0] / 1e3
+        case "softmax", "layernorm", "sum_rows", "max_rows": return d[0] / 1e3
         default: return 1
         }
     }
@@ -70,6 +72,10 @@ struct BenchCase {
             let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
             let w = NDArray<Float>.uniform([dims[1]], using: &rng), b = NDArray<Float>.uniform([dims[1]], using: &rng)
             return { x.layerNorm(weight: w, bias: b, eps: 1e-5)[0, 0].item() }
+        case "sum_rows", "max_rows":
+            let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
+            if kind == "sum_rows" { return { x.sum(axis: -1)[0].item() } }
+            return { x.max(axis: -1)[0].item() }
         default:
             fatalError("bench: no case of kind \(kind)")
         }
@@ -94,6 +100,8 @@ let allCases: [BenchCase] = {
     cases.append(BenchCase(group: "elementwise", kind: "add_generic", dims: [1 << 16]))
     cases.append(BenchCase(group: "rows", kind: "softmax", dims: [4096, 1024]))
     cases.append(BenchCase(group: "rows", kind: "layernorm", dims: [4096, 768]))
+    cases.append(BenchCase(group: "rows", kind: "sum_rows", dims: [4096, 1024]))
+    cases.append(BenchCase(group: "rows", kind: "max_rows", dims: [4096, 1024]))
     return cases
 }()
 

@@ -211,6 +211,60 @@ final class KernelTests: XCTestCase {
         let last = positions.count
         XCTAssertEqual(maxima[last], values[(last * length)...].max()!, "a row without NaN")
     }
+
+    func testVectorisedSumAndMinGiveTheBitsOfThePlainStridedLoops() {
+        // A contiguous row takes the SIMD paths; the same values read through a
+        // transpose (stride ≠ 1) take the scalar loops. NumPy's pairwise order
+        // is kept exactly, so the sums agree to the last bit, not just closely.
+        var rng = SeededGenerator(seed: 13)
+        for length in [9, 16, 100, 128, 129, 1000, 4097] {
+            let x = NDArray<Float>.normal([4, length], std: 10, using: &rng)
+            let strided = x.T.copy().T  // same values, column-major
+            XCTAssertEqual(strided.strides, [1, 4])
+            assertEqualArrays(x.sum(axis: -1), strided.sum(axis: -1), "sum, length \(length)")
+            assertEqualArrays(x.min(axis: -1), strided.min(axis: -1), "min, length \(length)")
+            assertEqualArrays(x.max(axis: -1), strided.max(axis: -1), "max, length \(length)")
+            let d = x.asType(Double.self), dStrided = d.T.copy().T
+            assertEqualArrays(d.sum(axis: -1), dStrided.sum(axis: -1), "Double sum, length \(length)")
+        }
+    }
+
+    // MARK: Element-wise arithmetic on threads
+
+    func testLargeArithmeticGivesTheSameBitsOnOneThreadAndOnTwo() {
+        // 2^20 elements: above the size where + − × ÷ go to the threaded kernel.
+        var rng = SeededGenerator(seed: 14)
+        let x = NDArray<Float>.normal([1024, 1024], using: &rng), y = NDArray<Float>.normal([1024, 1024], using: &rng)
+        let row = NDArray<Float>.normal([1024], using: &rng)
+        let cases: [(String, (NDArray<Float>, NDArray<Float>) -> NDArray<Float>, NDArray<Float>)] = [
+            ("x + y", { $0 + $1 }, y), ("x - y", { $0 - $1 }, y), ("x * y", { $0 * $1 }, y), ("x / y", { $0 / $1 }, y),
+            ("x + row", { $0 + $1 }, row), ("x * scalar", { $0 * $1 }, NDArray(Float(0.5))),
+            ("xᵀ - y", { $0.T - $1 }, y),
+        ]
+        for (name, op, other) in cases {
+            let one = ComputeThreads.withCount(1) { op(x, other) }
+            let two = ComputeThreads.withCount(2) { op(x, other) }
+            assertEqualArrays(one, two, name)
+        }
+        // And the values themselves, against plain loops over the scalars.
+        let sum = ComputeThreads.withCount(2) { x + row }.scalars
+        let xs = x.scalars, rs = row.scalars
+        for i in stride(from: 0, to: xs.count, by: 997) {
+            XCTAssertEqual(sum[i], xs[i] + rs[i % 1024], "x + row at \(i)")
+        }
+        let transposedDifference = ComputeThreads.withCount(2) { x.T - y }.scalars, ys = y.scalars
+        for i in stride(from: 0, to: xs.count, by: 991) {
+            let (r, c) = (i / 1024, i % 1024)
+            XCTAssertEqual(transposedDifference[i], xs[c * 1024 + r] - ys[i], "xᵀ - y at \(i)")
+        }
+        // In place, on two threads.
+        var z = x.copy()
+        ComputeThreads.withCount(2) { z += y }
+        assertEqualArrays(z, ComputeThreads.withCount(1) { x + y }, "z += y")
+        // Double goes through the same kernel.
+        let dx = x.asType(Double.self), dy = y.asType(Double.self)
+        assertEqualArrays(ComputeThreads.withCount(2) { dx / dy }, ComputeThreads.withCount(1) { dx / dy }, "Double ÷")
+    }
 }
 
 // MARK: - Checks shared by Float and Double

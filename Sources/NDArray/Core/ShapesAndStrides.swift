@@ -120,10 +120,24 @@ struct StridedWalk {
     /// for each operand, starting from `start`.
     @inlinable
     func forEachRun(from start: [Int], _ body: ([Int]) -> Void) {
+        forEachRun(runs: 0..<runCount, from: start, body)
+    }
+
+    /// Calls `body` for the runs numbered `runs` (row-major order) only: a thread's share.
+    @inlinable
+    func forEachRun(runs: Range<Int>, from start: [Int], _ body: ([Int]) -> Void) {
         let outer = shape.count - 1
         var index = [Int](repeating: 0, count: outer)
         var position = start
-        for _ in 0..<runCount {
+        // Unravel the first run's number into the odometer.
+        if runs.isEmpty { return }
+        var rest = runs.lowerBound
+        for axis in stride(from: outer - 1, through: 0, by: -1) where rest > 0 {
+            index[axis] = rest % shape[axis]
+            rest /= shape[axis]
+            for k in position.indices { position[k] += index[axis] * strides[k][axis] }
+        }
+        for _ in runs {
             body(position)
             var axis = outer - 1
             while axis >= 0 {

@@ -125,17 +125,9 @@ where V.Scalar: BinaryFloatingPoint {
     let mcMax = Swift.min(roundUp(m, tileRows), blockRows)
     let ncMax = Swift.min(roundUp(n, nr), panelColumns)
     // Packed blocks, 64-byte aligned; plus one spare tile for the edges.
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: mcMax * kcMax)
-    let packedB = UnsafeMutableRawPointer.allocate(byteCount: kcMax * ncMax * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: kcMax * ncMax)
-    let edge = UnsafeMutableRawPointer.allocate(byteCount: tileRows * nr * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: tileRows * nr)
-    defer {
-        packedA.deallocate()
-        packedB.deallocate()
-        edge.deallocate()
-    }
+    let scratch = Scratch<S>(counts: [mcMax * kcMax, kcMax * ncMax, tileRows * nr])
+    defer { scratch.deallocate() }
+    let packedA = scratch.parts[0], packedB = scratch.parts[1], edge = scratch.parts[2]
 
     for jc in stride(from: 0, to: n, by: panelColumns) {
         let nc = Swift.min(panelColumns, n - jc)
@@ -171,6 +163,28 @@ where V.Scalar: BinaryFloatingPoint {
             }
         }
     }
+}
+
+/// Working memory for one call: consecutive parts, each 64-byte aligned, cut from
+/// one ordinary allocation (which the C library recycles from call to call,
+/// where an aligned allocation of megabytes would map and zero fresh pages).
+struct Scratch<S> {
+    let allocation: UnsafeMutableRawPointer
+    let parts: [UnsafeMutablePointer<S>]
+
+    init(counts: [Int]) {
+        let sizes = counts.map { roundUp($0 * MemoryLayout<S>.stride, 64) }
+        allocation = UnsafeMutableRawPointer.allocate(byteCount: sizes.reduce(63, +), alignment: 16)
+        var next = UnsafeMutableRawPointer(bitPattern: (UInt(bitPattern: allocation) + 63) & ~UInt(63))!
+        var parts: [UnsafeMutablePointer<S>] = []
+        for (size, count) in zip(sizes, counts) {
+            parts.append(next.bindMemory(to: S.self, capacity: count))
+            next += size
+        }
+        self.parts = parts
+    }
+
+    func deallocate() { allocation.deallocate() }
 }
 
 @inline(__always)

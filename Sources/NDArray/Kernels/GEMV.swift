@@ -29,8 +29,8 @@ where V.Scalar: BinaryFloatingPoint {
     }
 }
 
-/// Output entries per chunk of work: 256 floats of y stay in L1 while B streams past.
-let vectorChunk = 256
+/// Output entries per unit of work handed to a thread.
+let vectorChunk = 512
 
 /// y[j·yStride] = Σ_p x[p·xStride]·B[p, j] for j in 0..<n.
 @inline(__always)
@@ -71,26 +71,53 @@ where V.Scalar: BinaryFloatingPoint {
 }
 
 /// y[columns] = Σ_p x[p]·B[p, columns], B's rows contiguous and `rowStride` apart.
+/// Four rows of B are folded into each pass over a block of y, so y is loaded
+/// and stored once per four multiply-adds while B streams by in four rows.
+/// Every y[j] still adds its terms one at a time, in order of p.
 @inline(__always)
 func rowsIntoChunk<V: SIMD>(k: Int, x: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, rowStride: Int,
                             columns: Range<Int>, y: UnsafeMutablePointer<V.Scalar>, vector: V.Type)
 where V.Scalar: BinaryFloatingPoint {
     let w = V.scalarCount, size = MemoryLayout<V>.stride
-    for j in stride(from: columns.lowerBound, to: columns.upperBound, by: vectorChunk) {
-        let end = Swift.min(j + vectorChunk, columns.upperBound)
+    let block = 2048  // floats of y per pass: 8 KB, in L1
+    for j in stride(from: columns.lowerBound, to: columns.upperBound, by: block) {
+        let end = Swift.min(j + block, columns.upperBound)
         let vectors = (end - j) / w, tail = j + vectors * w
         let out = UnsafeMutableRawPointer(y + j)
         for v in 0..<vectors { out.storeBytes(of: V(), toByteOffset: v * size, as: V.self) }
         for t in tail..<end { y[t] = 0 }
-        for p in 0..<k {
+        var p = 0
+        while p + 4 <= k {
+            let x0 = V(repeating: x[p]), x1 = V(repeating: x[p + 1])
+            let x2 = V(repeating: x[p + 2]), x3 = V(repeating: x[p + 3])
+            let r0 = UnsafeRawPointer(b + p * rowStride + j), r1 = r0 + rowStride * MemoryLayout<V.Scalar>.stride
+            let r2 = r1 + rowStride * MemoryLayout<V.Scalar>.stride, r3 = r2 + rowStride * MemoryLayout<V.Scalar>.stride
+            for v in 0..<vectors {
+                let o = v * size
+                var sum = out.loadUnaligned(fromByteOffset: o, as: V.self)
+                sum = multiplyAdd(sum, x0, r0.loadUnaligned(fromByteOffset: o, as: V.self))
+                sum = multiplyAdd(sum, x1, r1.loadUnaligned(fromByteOffset: o, as: V.self))
+                sum = multiplyAdd(sum, x2, r2.loadUnaligned(fromByteOffset: o, as: V.self))
+                sum = multiplyAdd(sum, x3, r3.loadUnaligned(fromByteOffset: o, as: V.self))
+                out.storeBytes(of: sum, toByteOffset: o, as: V.self)
+            }
+            for q in p..<(p + 4) {
+                let row = b + q * rowStride
+                for t in tail..<end { y[t] += x[q] * row[t] }
+            }
+            p += 4
+        }
+        while p < k {
             let xp = V(repeating: x[p]), row = b + p * rowStride
             let input = UnsafeRawPointer(row + j)
             for v in 0..<vectors {
-                let sum = multiplyAdd(out.loadUnaligned(fromByteOffset: v * size, as: V.self), xp,
-                                      input.loadUnaligned(fromByteOffset: v * size, as: V.self))
-                out.storeBytes(of: sum, toByteOffset: v * size, as: V.self)
+                let o = v * size
+                let sum = multiplyAdd(out.loadUnaligned(fromByteOffset: o, as: V.self), xp,
+                                      input.loadUnaligned(fromByteOffset: o, as: V.self))
+                out.storeBytes(of: sum, toByteOffset: o, as: V.self)
             }
             for t in tail..<end { y[t] += x[p] * row[t] }
+            p += 1
         }
     }
 }

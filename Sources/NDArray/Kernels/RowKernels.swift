@@ -1,5 +1,6 @@
-// RowKernels.swift — softmax, logSoftmax, logSumExp, max and layer norm, one
-// row at a time, on SIMD vectors, rows spread over threads.
+// RowKernels.swift — softmax, logSoftmax, logSumExp and layer norm, one row
+// at a time, on SIMD vectors, rows spread over threads; and the vectorised runs
+// behind `max`, `min` and `sum` along a contiguous axis.
 //
 //   softmax(x)    = exp(x − m) / Σ exp(x − m)          m = max(x)
 //   logSoftmax(x) = (x − m) − log Σ exp(x − m)
@@ -10,6 +11,9 @@
 // goes through the same vectorised exp. Sums keep one vector of partial sums
 // and add its lanes at the end: a fixed order, so a row gives the same bits
 // on any thread. Rows are independent and are split among threads.
+//
+// `sum` keeps NumPy's pairwise order exactly: its eight partial sums are the
+// eight lanes of one vector, so the vectorised block gives the same bits.
 //
 // The reference twins (`softmaxReference`, … in NDArray+Softmax.swift and
 // NDArray+LayerNorm.swift) compose the same results from whole-array
@@ -102,20 +106,35 @@ func runRows<S: VectorizedScalar>(_ kernel: RowKernel<S>, _ rows: RowBatch<S>) {
 /// The largest element; −∞ for an empty row, NaN if the row holds a NaN.
 @inline(__always)
 func rowMaximum<S: VectorizedScalar>(_ x: UnsafePointer<S>, _ n: Int) -> S {
+    rowExtreme(x, n, largest: true)
+}
+
+/// The largest (or smallest) element; ∓∞ for an empty row, NaN if the row holds a NaN.
+@inline(__always)
+func rowExtreme<S: VectorizedScalar>(_ x: UnsafePointer<S>, _ n: Int, largest: Bool) -> S {
     typealias V = S.Vector
     let w = V.scalarCount
-    var best = V(repeating: -S.infinity)
+    var best = V(repeating: largest ? -S.infinity : S.infinity)
     var probe = V()  // stays 0 unless a NaN or an infinity passes: then look closer
     var i = 0
-    while i + w <= n {
-        let v = load(x + i, as: V.self)
-        best = lanewiseMax(best, v)
-        probe += v * 0
-        i += w
+    if largest {
+        while i + w <= n {
+            let v = load(x + i, as: V.self)
+            best = lanewiseMax(best, v)
+            probe += v * 0
+            i += w
+        }
+    } else {
+        while i + w <= n {
+            let v = load(x + i, as: V.self)
+            best = lanewiseMin(best, v)
+            probe += v * 0
+            i += w
+        }
     }
-    var m = best.max()
+    var m = largest ? best.max() : best.min()
     while i < n {
-        if x[i] > m { m = x[i] }
+        if largest ? x[i] > m : x[i] < m { m = x[i] }
         probe[0] += x[i] * 0
         i += 1
     }
@@ -123,6 +142,38 @@ func rowMaximum<S: VectorizedScalar>(_ x: UnsafePointer<S>, _ n: Int) -> S {
         for j in 0..<n where x[j].isNaN { return x[j] }
     }
     return m
+}
+
+/// The extreme of a contiguous run, for the max and min reductions.
+@usableFromInline
+func runExtreme(_ x: UnsafePointer<Float>, _ n: Int, largest: Bool) -> Float { rowExtreme(x, n, largest: largest) }
+
+@usableFromInline
+func runExtreme(_ x: UnsafePointer<Double>, _ n: Int, largest: Bool) -> Double { rowExtreme(x, n, largest: largest) }
+
+/// NumPy's pairwise block (8 ≤ n ≤ 128): eight partial sums over stride-8 elements,
+/// combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the remainder in order.
+@usableFromInline
+func pairwiseBlock(_ x: UnsafePointer<Float>, _ n: Int) -> Float { pairwiseBlockSum(x, n, SIMD8<Float>.self) }
+
+@usableFromInline
+func pairwiseBlock(_ x: UnsafePointer<Double>, _ n: Int) -> Double { pairwiseBlockSum(x, n, SIMD8<Double>.self) }
+
+@inline(__always)
+func pairwiseBlockSum<V: SIMD>(_ x: UnsafePointer<V.Scalar>, _ n: Int, _: V.Type) -> V.Scalar
+where V.Scalar: BinaryFloatingPoint {
+    var r = load(x, as: V.self)
+    var i = 8
+    while i + 8 <= n {
+        r += load(x + i, as: V.self)
+        i += 8
+    }
+    var sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n {
+        sum += x[i]
+        i += 1
+    }
+    return sum
 }
 
 /// Writes exp(x − shift) to `out` (when given) and returns the sum, in a fixed order.

@@ -74,7 +74,7 @@ extension NDArray where Scalar: NDNumeric {
                             + "would have shape \(describe(joint)), not \(describe(shape)) (the left side cannot grow)")
         }
         if isContiguous && !hasOverlappingElements && isKnownUniquelyReferenced(&storage) {
-            zipMap(self, other, shape: shape, into: storage.base + offset, f)
+            zipMap(self, other, shape: shape, into: storage.base + offset, operation: operation, f)
         } else {
             self = zipMap(operation, self, other, f)
         }

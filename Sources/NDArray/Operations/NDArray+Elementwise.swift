@@ -9,8 +9,10 @@
 // per operand. A contiguous operand walks with stride 1, which the compiler
 // vectorises; the output is always a fresh contiguous array.
 //
-// Not here: the operators themselves (NDArray+Arithmetic.swift), threads and
-// hand-written SIMD (the kernels issue).
+// Large + − × ÷ on Float and Double go to the threaded kernel in
+// Kernels/Elementwise.swift instead (a closure cannot cross threads inlined).
+//
+// Not here: the operators themselves (NDArray+Arithmetic.swift).
 
 extension NDArray {
     /// A new array with `transform` applied to every element; the shape is kept.
@@ -45,19 +47,34 @@ func zipMap<A, B, Result: NDArrayScalar>(
 ) -> NDArray<Result> {
     let shape = a.shape == b.shape ? a.shape : broadcastShapesOrTrap(a.shape, b.shape, operation: operation)
     let result = NDArray<Result>(uninitializedShape: shape)
-    zipMap(a, b, shape: shape, into: result.storage.base, f)
+    zipMap(a, b, shape: shape, into: result.storage.base, operation: operation, f)
     return result
 }
 
 /// Writes `f(a[i…], b[i…])` for every index of `shape`, in row-major order, to `out`.
 /// `out` may be the storage of `a` itself when `a` is contiguous with exactly `shape`.
+/// `operation` names the operator ("add", …) so large arithmetic can take the threaded kernel.
 @inlinable
 func zipMap<A, B, Result>(
     _ a: NDArray<A>, _ b: NDArray<B>, shape: [Int], into out: UnsafeMutablePointer<Result>,
-    _ f: (A, B) -> Result
+    operation: String, _ f: (A, B) -> Result
 ) {
     let pa = a.storage.base, pb = b.storage.base
     let walk = StridedWalk(shape: shape, strides: [broadcastStrides(a, to: shape), broadcastStrides(b, to: shape)])
+    // Large + − × ÷ on Float or Double: the threaded kernel (Kernels/Elementwise.swift).
+    if A.self == B.self && A.self == Result.self && (A.self == Float.self || A.self == Double.self)
+        && shapeCount(shape) >= 2 * elementwiseGrain && ComputeThreads.count > 1,
+       let op = BinaryOperation(rawValue: operation) {
+        let x = UnsafeRawPointer(pa + a.offset), y = UnsafeRawPointer(pb + b.offset), o = UnsafeMutableRawPointer(out)
+        if A.self == Float.self {
+            runBinaryKernel(op, walk, x.assumingMemoryBound(to: Float.self), y.assumingMemoryBound(to: Float.self),
+                            o.assumingMemoryBound(to: Float.self))
+        } else {
+            runBinaryKernel(op, walk, x.assumingMemoryBound(to: Double.self), y.assumingMemoryBound(to: Double.self),
+                            o.assumingMemoryBound(to: Double.self))
+        }
+        return
+    }
     let length = walk.runLength, sa = walk.runStride(0), sb = walk.runStride(1)
     var written = 0
     walk.forEachRun(from: [a.offset, b.offset]) { position in

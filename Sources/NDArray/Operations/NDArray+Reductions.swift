@@ -95,6 +95,13 @@ func pairwiseSum<S: NDNumeric>(_ x: UnsafePointer<S>, count n: Int, stride: Int)
         for i in 0..<n { sum = S.wrappingSum(sum, x[i * stride]) }
         return sum
     }
+    if n <= 128 && stride == 1 && (S.self == Float.self || S.self == Double.self) {
+        // The same eight partial sums, as the eight lanes of one SIMD vector: the same bits.
+        let raw = UnsafeRawPointer(x)
+        return S.self == Float.self
+            ? unsafeBitCast(pairwiseBlock(raw.assumingMemoryBound(to: Float.self), n), to: S.self)
+            : unsafeBitCast(pairwiseBlock(raw.assumingMemoryBound(to: Double.self), n), to: S.self)
+    }
     if n <= 128 {
         var r0 = x[0], r1 = x[stride], r2 = x[2 * stride], r3 = x[3 * stride]
         var r4 = x[4 * stride], r5 = x[5 * stride], r6 = x[6 * stride], r7 = x[7 * stride]
@@ -132,9 +139,25 @@ public struct ProductReducer<S: NDNumeric>: RunReducer {
 public struct ExtremeReducer<S: NDNumeric, Order: ExtremeOrder>: RunReducer {
     @usableFromInline var best: S? = nil
     @usableFromInline var bestIndex = 0
+    /// Whether `bestIndex` is wanted (argmax, argmin); without it, contiguous
+    /// Float and Double runs are folded a SIMD vector at a time.
+    @usableFromInline var tracksIndex = false
     @inlinable public init() {}
     @inlinable
     public mutating func fold(_ start: UnsafePointer<S>, count: Int, stride: Int, firstIndex: Int) {
+        if !tracksIndex && stride == 1 && count >= 16 && (S.self == Float.self || S.self == Double.self) {
+            let largest = Order.self == Largest.self
+            let raw = UnsafeRawPointer(start)
+            let run: S = S.self == Float.self
+                ? unsafeBitCast(runExtreme(raw.assumingMemoryBound(to: Float.self), count, largest: largest), to: S.self)
+                : unsafeBitCast(runExtreme(raw.assumingMemoryBound(to: Double.self), count, largest: largest), to: S.self)
+            if let current = best {
+                best = largest ? propagatingMax(current, run) : propagatingMin(current, run)
+            } else {
+                best = run
+            }
+            return
+        }
         for i in 0..<count {
             let x = start[i * stride]
             guard let current = best else { best = x; bestIndex = firstIndex + i; continue }
@@ -164,7 +187,7 @@ public enum Smallest: ExtremeOrder {
 /// An `ExtremeReducer` that reports the index instead of the value.
 public struct ArgExtremeReducer<S: NDNumeric, Order: ExtremeOrder>: RunReducer {
     @usableFromInline var extreme = ExtremeReducer<S, Order>()
-    @inlinable public init() {}
+    @inlinable public init() { extreme.tracksIndex = true }
     @inlinable
     public mutating func fold(_ start: UnsafePointer<S>, count: Int, stride: Int, firstIndex: Int) {
         extreme.fold(start, count: count, stride: stride, firstIndex: firstIndex)
