@@ -99,6 +99,20 @@ final class KernelTests: XCTestCase {
 
     // MARK: Row kernels against their reference twins
 
+    func testTheEnvironmentVariableIsReadAsAPositiveCount() {
+        XCTAssertEqual(try ComputeThreads.threadCount(fromEnvironment: nil).get(), nil)
+        XCTAssertEqual(try ComputeThreads.threadCount(fromEnvironment: "3").get(), 3)
+        XCTAssertEqual(try ComputeThreads.threadCount(fromEnvironment: " 1 ").get(), 1)
+        for bad in ["0", "-2", "two", "", "1.5"] {
+            guard case .failure(let error) = ComputeThreads.threadCount(fromEnvironment: bad) else {
+                XCTFail("NDARRAY_NUM_THREADS=\(bad) was accepted")
+                continue
+            }
+            XCTAssertTrue(error.description.contains("NDARRAY_NUM_THREADS=\"\(bad)\" is not a positive integer"),
+                          error.description)
+        }
+    }
+
     func testRowKernelsMatchTheirReferenceTwinsInFloat() {
         checkRowKernels(Float.self, tolerance: 1e-5, seed: 9)
     }

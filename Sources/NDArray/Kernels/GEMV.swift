@@ -30,7 +30,7 @@ where V.Scalar: BinaryFloatingPoint {
 }
 
 /// Output entries per unit of work handed to a thread.
-let vectorChunk = 512
+let vectorChunk = 64
 
 /// y[j·yStride] = Σ_p x[p·xStride]·B[p, j] for j in 0..<n.
 @inline(__always)
@@ -71,15 +71,15 @@ where V.Scalar: BinaryFloatingPoint {
 }
 
 /// y[columns] = Σ_p x[p]·B[p, columns], B's rows contiguous and `rowStride` apart.
-/// Four rows of B are folded into each pass over a block of y, so y is loaded
-/// and stored once per four multiply-adds while B streams by in four rows.
+/// Eight rows of B are folded into each pass over a block of y, so y is loaded
+/// and stored once per eight multiply-adds while B streams by in eight rows.
 /// Every y[j] still adds its terms one at a time, in order of p.
 @inline(__always)
 func rowsIntoChunk<V: SIMD>(k: Int, x: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, rowStride: Int,
                             columns: Range<Int>, y: UnsafeMutablePointer<V.Scalar>, vector: V.Type)
 where V.Scalar: BinaryFloatingPoint {
     let w = V.scalarCount, size = MemoryLayout<V>.stride
-    let block = 2048  // floats of y per pass: 8 KB, in L1
+    let block = 16384  // entries of y per pass: 64 KB of floats, in L2
     for j in stride(from: columns.lowerBound, to: columns.upperBound, by: block) {
         let end = Swift.min(j + block, columns.upperBound)
         let vectors = (end - j) / w, tail = j + vectors * w
@@ -87,25 +87,31 @@ where V.Scalar: BinaryFloatingPoint {
         for v in 0..<vectors { out.storeBytes(of: V(), toByteOffset: v * size, as: V.self) }
         for t in tail..<end { y[t] = 0 }
         var p = 0
-        while p + 4 <= k {
+        let rowBytes = rowStride * MemoryLayout<V.Scalar>.stride
+        while p + 8 <= k {
             let x0 = V(repeating: x[p]), x1 = V(repeating: x[p + 1])
             let x2 = V(repeating: x[p + 2]), x3 = V(repeating: x[p + 3])
-            let r0 = UnsafeRawPointer(b + p * rowStride + j), r1 = r0 + rowStride * MemoryLayout<V.Scalar>.stride
-            let r2 = r1 + rowStride * MemoryLayout<V.Scalar>.stride, r3 = r2 + rowStride * MemoryLayout<V.Scalar>.stride
+            let x4 = V(repeating: x[p + 4]), x5 = V(repeating: x[p + 5])
+            let x6 = V(repeating: x[p + 6]), x7 = V(repeating: x[p + 7])
+            let r0 = UnsafeRawPointer(b + p * rowStride + j)
             for v in 0..<vectors {
                 let o = v * size
                 var sum = out.loadUnaligned(fromByteOffset: o, as: V.self)
                 sum = multiplyAdd(sum, x0, r0.loadUnaligned(fromByteOffset: o, as: V.self))
-                sum = multiplyAdd(sum, x1, r1.loadUnaligned(fromByteOffset: o, as: V.self))
-                sum = multiplyAdd(sum, x2, r2.loadUnaligned(fromByteOffset: o, as: V.self))
-                sum = multiplyAdd(sum, x3, r3.loadUnaligned(fromByteOffset: o, as: V.self))
+                sum = multiplyAdd(sum, x1, r0.loadUnaligned(fromByteOffset: o + rowBytes, as: V.self))
+                sum = multiplyAdd(sum, x2, r0.loadUnaligned(fromByteOffset: o + 2 * rowBytes, as: V.self))
+                sum = multiplyAdd(sum, x3, r0.loadUnaligned(fromByteOffset: o + 3 * rowBytes, as: V.self))
+                sum = multiplyAdd(sum, x4, r0.loadUnaligned(fromByteOffset: o + 4 * rowBytes, as: V.self))
+                sum = multiplyAdd(sum, x5, r0.loadUnaligned(fromByteOffset: o + 5 * rowBytes, as: V.self))
+                sum = multiplyAdd(sum, x6, r0.loadUnaligned(fromByteOffset: o + 6 * rowBytes, as: V.self))
+                sum = multiplyAdd(sum, x7, r0.loadUnaligned(fromByteOffset: o + 7 * rowBytes, as: V.self))
                 out.storeBytes(of: sum, toByteOffset: o, as: V.self)
             }
-            for q in p..<(p + 4) {
+            for q in p..<(p + 8) {
                 let row = b + q * rowStride
                 for t in tail..<end { y[t] += x[q] * row[t] }
             }
-            p += 4
+            p += 8
         }
         while p < k {
             let xp = V(repeating: x[p]), row = b + p * rowStride

@@ -40,16 +40,29 @@ public enum ComputeThreads {
 
     /// The count when nothing was set: `NDARRAY_NUM_THREADS`, or the active processors.
     public static let defaultCount: Int = {
-        guard let text = ProcessInfo.processInfo.environment["NDARRAY_NUM_THREADS"] else {
-            return Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
-            FileHandle.standardError.write(Data(
-                "error: NDARRAY_NUM_THREADS=\"\(text)\" is not a positive integer (unset it to use every core)\n".utf8))
+        switch threadCount(fromEnvironment: ProcessInfo.processInfo.environment["NDARRAY_NUM_THREADS"]) {
+        case .success(let count?): return count
+        case .success(nil): return Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        case .failure(let message):
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             exit(1)
         }
-        return value
     }()
+
+    /// Reads `NDARRAY_NUM_THREADS`: nil when unset, a message when it is not a positive integer.
+    static func threadCount(fromEnvironment text: String?) -> Result<Int?, ThreadCountError> {
+        guard let text else { return .success(nil) }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
+            return .failure(ThreadCountError(
+                description: "NDARRAY_NUM_THREADS=\"\(text)\" is not a positive integer (unset it to use every core)"))
+        }
+        return .success(value)
+    }
+
+    /// A thread count from the environment that cannot be used.
+    struct ThreadCountError: Error, CustomStringConvertible {
+        let description: String
+    }
 
     /// Runs `body` with `count` threads, then restores the previous count.
     /// The setting is global: other threads' kernels see it meanwhile.
