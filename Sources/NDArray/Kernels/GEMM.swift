@@ -50,8 +50,10 @@ struct StridedMatrix<S> {
 let tileRows = 6
 /// Depth of a packed slice: a 6×256 panel of A and a 256×16 panel of B fit in L1 together.
 let sliceDepth = 256
-/// Rows of a packed block of A: 120×256 floats (120 KB) stay in L2.
-let blockRows = 120
+/// Most rows in a packed block of A: 144×256 floats (144 KB) stay in L2. The
+/// rows are cut into equal blocks (128 rows make one block, not 120 + 8), so
+/// no block is a sliver that reloads every panel of B for one or two tiles.
+let blockRows = 144
 /// Columns of a packed panel of B: 256×2048 floats (2 MB) stay in L3.
 let panelColumns = 2048
 /// Multiply-adds below which a product stays on one thread.
@@ -122,7 +124,8 @@ where V.Scalar: BinaryFloatingPoint {
     typealias S = V.Scalar
     let nr = 2 * V.scalarCount
     let kcMax = Swift.min(k, sliceDepth)
-    let mcMax = Swift.min(roundUp(m, tileRows), blockRows)
+    let rowBlocks = (m + blockRows - 1) / blockRows
+    let mcMax = roundUp((m + rowBlocks - 1) / rowBlocks, tileRows)
     let ncMax = Swift.min(roundUp(n, nr), panelColumns)
     // Packed blocks, 64-byte aligned; plus one spare tile for the edges.
     let scratch = Scratch<S>(counts: [mcMax * kcMax, kcMax * ncMax, tileRows * nr])
@@ -134,8 +137,8 @@ where V.Scalar: BinaryFloatingPoint {
         for pc in stride(from: 0, to: k, by: sliceDepth) {
             let kc = Swift.min(sliceDepth, k - pc)
             packB(b, rows: pc, kc, columns: jc, nc, into: packedB, panelWidth: nr)
-            for ic in stride(from: 0, to: m, by: blockRows) {
-                let mc = Swift.min(blockRows, m - ic)
+            for ic in stride(from: 0, to: m, by: mcMax) {
+                let mc = Swift.min(mcMax, m - ic)
                 packA(a, rows: ic, mc, columns: pc, kc, into: packedA)
                 for jr in stride(from: 0, to: nc, by: nr) {
                     let width = Swift.min(nr, nc - jr)
