@@ -40,6 +40,18 @@ final class KernelTests: XCTestCase {
 
     // MARK: Threads
 
+    func testLargeFloatProductsMatchTheReferenceOnEitherTileWidth() {
+        // From 2^22 multiply-adds up, the portable x86-64 build switches to a tile of
+        // four-float vectors (it fits SSE's 16 registers); both sides of the switch.
+        var rng = SeededGenerator(seed: 15)
+        for (m, k, n) in [(64, 256, 255), (64, 256, 257), (7, 1030, 600)] {
+            let a = NDArray<Float>.normal([m, k], using: &rng), b = NDArray<Float>.normal([k, n], using: &rng)
+            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "[\(m), \(k)]·[\(k), \(n)]")
+            assertProduct(matmul(a, b.T.copy().T), matches: matmulReference(a, b), depth: k,
+                          "[\(m), \(k)]·[\(k), \(n)] column-major")
+        }
+    }
+
     func testMatmulGivesTheSameBitsOnOneThreadAndOnTwo() {
         var rng = SeededGenerator(seed: 7)
         func random(_ shape: Int...) -> NDArray<Float> { NDArray<Float>.normal(shape, using: &rng) }

@@ -65,14 +65,30 @@ let panelColumns = 2048
 @usableFromInline
 func gemmFloat(m: Int, n: Int, k: Int, _ a: StridedMatrix<Float>, _ b: StridedMatrix<Float>,
                _ c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
+#if arch(x86_64) && !NDARRAY_NATIVE_FMA
+    // The portable x86-64 target has SSE only: 16 registers of 4 floats. A tile of
+    // 6 × 2 eight-float vectors needs 24 of them and spills; 6 × 2 four-float
+    // vectors fit, and measure faster from about 160³ up (below, the wider tile's
+    // lower loop overhead wins).
+    if m * n * k < 1 << 22 {
+        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self)
+    } else {
+        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Float>.self)
+    }
+#else
     gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self)
+#endif
 }
 
 /// C [m, n] (row stride `ldc`, contiguous rows) = A [m, k] · B [k, n], in Double.
 @usableFromInline
 func gemmDouble(m: Int, n: Int, k: Int, _ a: StridedMatrix<Double>, _ b: StridedMatrix<Double>,
                 _ c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int) {
+#if arch(x86_64) && !NDARRAY_NATIVE_FMA
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD2<Double>.self)
+#else
     gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self)
+#endif
 }
 
 // MARK: The driver
