@@ -166,8 +166,12 @@ where V.Scalar: BinaryFloatingPoint {
                         if height == tileRows && width == nr {
                             microKernel(kc, aPanel, bPanel, cTile, ldc, accumulate: pc > 0, vector: V.self)
                         } else {
-                            // An edge: compute a full tile aside, keep the part that exists.
-                            microKernel(kc, aPanel, bPanel, edge, nr, accumulate: false, vector: V.self)
+                            // An edge: compute the rows that exist into a tile aside, keep the part that exists.
+                            if height == tileRows {
+                                microKernel(kc, aPanel, bPanel, edge, nr, accumulate: false, vector: V.self)
+                            } else {
+                                edgeKernel(kc, rows: height, aPanel, bPanel, edge, nr, vector: V.self)
+                            }
                             for i in 0..<height {
                                 let row = cTile + i * ldc, part = edge + i * nr
                                 if pc > 0 {
@@ -305,6 +309,50 @@ where V.Scalar: BinaryFloatingPoint {
     storeRow(c + 3 * ldc, c30, c31, accumulate)
     storeRow(c + 4 * ldc, c40, c41, accumulate)
     storeRow(c + 5 * ldc, c50, c51, accumulate)
+}
+
+/// The micro-kernel for the last, partial tile of rows (`rows` < 6), writing
+/// `rows` rows to `c`. It skips the multiply-adds of the missing rows, which a
+/// full tile would waste: 128 rows are 21 tiles and 2 rows, not 22 tiles. Each
+/// row it computes gets exactly the full kernel's operations.
+@inline(never)
+func edgeKernel<V: SIMD>(_ kc: Int, rows: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
+                         _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, vector: V.Type)
+where V.Scalar: BinaryFloatingPoint {
+    let width = MemoryLayout<V>.stride
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V()
+    var pa = a
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+        let b0 = pb.loadUnaligned(as: V.self)
+        let b1 = pb.loadUnaligned(fromByteOffset: width, as: V.self)
+        var x = V(repeating: pa[0])
+        c00 = multiplyAdd(c00, x, b0); c01 = multiplyAdd(c01, x, b1)
+        if rows > 1 {
+            x = V(repeating: pa[1])
+            c10 = multiplyAdd(c10, x, b0); c11 = multiplyAdd(c11, x, b1)
+        }
+        if rows > 2 {
+            x = V(repeating: pa[2])
+            c20 = multiplyAdd(c20, x, b0); c21 = multiplyAdd(c21, x, b1)
+        }
+        if rows > 3 {
+            x = V(repeating: pa[3])
+            c30 = multiplyAdd(c30, x, b0); c31 = multiplyAdd(c31, x, b1)
+        }
+        if rows > 4 {
+            x = V(repeating: pa[4])
+            c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
+        }
+        pa += tileRows
+        pb += 2 * width
+    }
+    storeRow(c, c00, c01, false)
+    if rows > 1 { storeRow(c + ldc, c10, c11, false) }
+    if rows > 2 { storeRow(c + 2 * ldc, c20, c21, false) }
+    if rows > 3 { storeRow(c + 3 * ldc, c30, c31, false) }
+    if rows > 4 { storeRow(c + 4 * ldc, c40, c41, false) }
 }
 
 /// Writes (or adds) two vectors to a row of C.

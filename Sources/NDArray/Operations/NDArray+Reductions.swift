@@ -14,6 +14,10 @@
 // NaN if there is one, else the first of the tied extreme values — NumPy's
 // rules. An empty max, min, argmax or argmin traps (there is no identity).
 //
+// Contiguous Float and Double runs are folded a SIMD vector at a time by
+// helpers in Kernels/RowKernels.swift (`pairwiseBlock`, `runExtreme`); the sum
+// keeps NumPy's pairwise order exactly.
+//
 // Not here: cumulative sums, sorting, median and quantiles, nan-ignoring variants.
 
 /// Folds runs of elements into one result; one reducer per reduction.
