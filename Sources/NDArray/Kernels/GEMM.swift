@@ -28,6 +28,8 @@
 // One row or one column of output takes the matrix-vector path (GEMV.swift).
 // `gemmReference` in NDArray+MatMul.swift is the oracle the tests use.
 
+import Foundation
+
 /// A matrix in memory: element [i, j] is at `base[i * rowStride + j * columnStride]`.
 @usableFromInline
 struct StridedMatrix<S> {
@@ -188,17 +190,18 @@ where V.Scalar: BinaryFloatingPoint {
     }
 }
 
-/// Working memory for one call: consecutive parts, each 64-byte aligned, cut from
-/// one ordinary allocation (which the C library recycles from call to call,
-/// where an aligned allocation of megabytes would map and zero fresh pages).
+/// Working memory for one call: consecutive parts, each 64-byte aligned, cut
+/// from one block that is borrowed from `ScratchPool` and handed back after.
 struct Scratch<S> {
     let allocation: UnsafeMutableRawPointer
+    let bytes: Int
     let parts: [UnsafeMutablePointer<S>]
 
     init(counts: [Int]) {
         let sizes = counts.map { roundUp($0 * MemoryLayout<S>.stride, 64) }
-        allocation = UnsafeMutableRawPointer.allocate(byteCount: sizes.reduce(63, +), alignment: 16)
-        var next = UnsafeMutableRawPointer(bitPattern: (UInt(bitPattern: allocation) + 63) & ~UInt(63))!
+        bytes = sizes.reduce(0, +)
+        allocation = ScratchPool.shared.take(bytes)
+        var next = allocation
         var parts: [UnsafeMutablePointer<S>] = []
         for (size, count) in zip(sizes, counts) {
             parts.append(next.bindMemory(to: S.self, capacity: count))
@@ -207,7 +210,36 @@ struct Scratch<S> {
         self.parts = parts
     }
 
-    func deallocate() { allocation.deallocate() }
+    func deallocate() { ScratchPool.shared.give(allocation, bytes) }
+}
+
+/// Packing buffers kept between calls. A packed panel of B is 2 MB; allocating
+/// it for every product would map and zero fresh pages each time (the C library
+/// serves blocks above 128 KB with mmap), which cost several percent of a
+/// GPT-sized product and half the speed of a 128×128 one.
+final class ScratchPool: @unchecked Sendable {
+    static let shared = ScratchPool()
+    private let lock = NSLock()
+    private var free: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
+
+    /// A 64-byte aligned block of at least `bytes`.
+    func take(_ bytes: Int) -> UnsafeMutableRawPointer {
+        let reused: UnsafeMutableRawPointer? = lock.withLock {
+            guard let i = free.firstIndex(where: { $0.bytes >= bytes }) else { return nil }
+            return free.remove(at: i).pointer
+        }
+        return reused ?? UnsafeMutableRawPointer.allocate(byteCount: Swift.max(bytes, 1), alignment: 64)
+    }
+
+    /// Hands a block back; keeps at most eight (one or two per thread in practice).
+    func give(_ pointer: UnsafeMutableRawPointer, _ bytes: Int) {
+        let dropped: UnsafeMutableRawPointer? = lock.withLock {
+            free.append((pointer, bytes))
+            free.sort { $0.bytes < $1.bytes }  // the smallest block that fits is taken first
+            return free.count > 8 ? free.removeFirst().pointer : nil
+        }
+        dropped?.deallocate()
+    }
 }
 
 @inline(__always)
