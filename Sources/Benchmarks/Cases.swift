@@ -14,6 +14,7 @@ struct BenchCase {
     var name: String {
         switch kind {
         case "gemm": return "gemm [\(dims[0])×\(dims[1])]·[\(dims[1])×\(dims[2])]"
+        case "gemm_wt": return "gemm [\(dims[0])×\(dims[1])]·[\(dims[2])×\(dims[1])]ᵀ"
         case "add": return "add [\(dims[0])] + [\(dims[0])]"
         case "add_generic": return "add [\(dims[0])] + [\(dims[0])], unspecialised generic"
         case "scalar_mul": return "mul [\(dims[0])] × scalar"
@@ -29,7 +30,7 @@ struct BenchCase {
     /// The unit of the rate, and the amount of work per run in that unit's numerator.
     var unit: String {
         switch kind {
-        case "gemm": return "GFLOP/s"
+        case "gemm", "gemm_wt": return "GFLOP/s"
         case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
         default: return "GB/s"
         }
@@ -38,7 +39,7 @@ struct BenchCase {
     var workPerRun: Double {
         let d = dims.map(Double.init)
         switch kind {
-        case "gemm": return 2 * d[0] * d[1] * d[2] / 1e9                  // multiply-adds × 2
+        case "gemm", "gemm_wt": return 2 * d[0] * d[1] * d[2] / 1e9       // multiply-adds × 2
         case "add", "add_generic": return 3 * d[0] * 4 / 1e9              // read two, write one
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
@@ -54,6 +55,11 @@ struct BenchCase {
             let a = NDArray<Float>.uniform([dims[0], dims[1]], low: -1, high: 1, using: &rng)
             let b = NDArray<Float>.uniform([dims[1], dims[2]], low: -1, high: 1, using: &rng)
             return { matmul(a, b)[0, 0].item() }
+        case "gemm_wt":
+            // x·Wᵀ with W [N, K], as a Linear layer stores it (PyTorch's [out, in]): B's columns are contiguous.
+            let a = NDArray<Float>.uniform([dims[0], dims[1]], low: -1, high: 1, using: &rng)
+            let w = NDArray<Float>.uniform([dims[2], dims[1]], low: -1, high: 1, using: &rng)
+            return { matmul(a, w.T)[0, 0].item() }
         case "add", "add_generic":
             let a = NDArray<Float>.uniform([dims[0]], using: &rng), b = NDArray<Float>.uniform([dims[0]], using: &rng)
             if kind == "add_generic" { return { unspecialisedAdd(a, b)[0].item() } }
@@ -93,6 +99,12 @@ let allCases: [BenchCase] = {
                  [64, 128, 512]] {
         cases.append(BenchCase(group: "gemm transformer", kind: "gemm", dims: dims))
     }
+    // The same products with the weight stored [out, in] (a Linear layer, the tied
+    // embedding for logits), and a few rows at a time (a batch of prompts, beam search).
+    for dims in [[128, 768, 2304], [1, 768, 2304], [1, 768, 50257], [4, 768, 2304]] {
+        cases.append(BenchCase(group: "gemm transformer", kind: "gemm_wt", dims: dims))
+    }
+    cases.append(BenchCase(group: "gemm transformer", kind: "gemm", dims: [4, 768, 2304]))
     cases.append(BenchCase(group: "elementwise", kind: "add", dims: [1 << 22]))
     cases.append(BenchCase(group: "elementwise", kind: "scalar_mul", dims: [1 << 22]))
     cases.append(BenchCase(group: "elementwise", kind: "broadcast_add", dims: [4096, 1024]))

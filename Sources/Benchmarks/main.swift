@@ -13,10 +13,11 @@ import Foundation
 import NDArray
 
 let usage = """
-    usage: bench [--filter TEXT]... [--threads N,M,...] [--json] [--list]
+    usage: bench [--filter TEXT]... [--threads N,M,...] [--seconds S] [--json] [--list]
 
       --filter TEXT   only the cases whose name or group contains TEXT (repeatable)
       --threads LIST  thread counts to time, comma-separated (default: 1 and every core)
+      --seconds S     time each case for about S seconds (default 0.25; longer for a profiler)
       --json          print the results as JSON instead of a table
       --list          print the cases without timing them
     """
@@ -32,6 +33,7 @@ var filters: [String] = []
 var threadCounts = Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted()
 var json = false
 var listOnly = false
+var secondsPerCase = 0.25
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -45,6 +47,12 @@ while let argument = arguments.popFirst() {
             fail("--threads \(value): expected positive integers separated by commas")
         }
         threadCounts = counts.map { $0! }
+    case "--seconds":
+        guard let value = arguments.popFirst() else { fail("--seconds needs a value") }
+        guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
+            fail("--seconds \(value): expected a positive number of seconds")
+        }
+        secondsPerCase = seconds
     case "--json": json = true
     case "--list": listOnly = true
     case "--help", "-h":
@@ -76,14 +84,16 @@ if listOnly {
 
 // MARK: Timing
 
-/// The median seconds of `body`: two warm-up runs, then runs until 0.25 s have passed (5 to 200 runs).
-func medianSeconds(_ body: () -> Float) -> Double {
+/// The median seconds of `body`: two warm-up runs, then runs until `secondsPerCase` have
+/// passed (at least 5, and at most 200 unless more time was asked for).
+func medianSeconds(_ body: () -> Float, seconds secondsPerCase: Double) -> Double {
     var sink: Float = 0
     for _ in 0..<2 { sink += body() }
     let clock = ContinuousClock()
     var times: [Double] = []
     var total = 0.0
-    while times.count < 5 || (total < 0.25 && times.count < 200) {
+    let most = secondsPerCase > 0.25 ? Int.max : 200
+    while times.count < 5 || (total < secondsPerCase && times.count < most) {
         let elapsed = clock.measure { sink += body() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         times.append(seconds)
@@ -104,7 +114,7 @@ for c in cases {
     let body = c.prepare(using: &rng)
     var rates: [Double] = []
     for threads in threadCounts {
-        let seconds = ComputeThreads.withCount(threads) { medianSeconds(body) }
+        let seconds = ComputeThreads.withCount(threads) { medianSeconds(body, seconds: secondsPerCase) }
         let rate = c.workPerRun / seconds
         rates.append(rate)
         results.append(["name": c.name, "group": c.group, "kind": c.kind, "dims": c.dims, "unit": c.unit,

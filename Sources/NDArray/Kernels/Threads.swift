@@ -90,19 +90,20 @@ public enum ComputeThreads {
 /// calling thread. Ranges are fixed before any thread starts.
 @usableFromInline
 func parallelFor(_ items: Int, grain: Int, threads available: Int = ComputeThreads.count,
-                 _ body: (Range<Int>) -> Void) {
+                 piecesPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
     let threads = items >= 2 * grain ? Swift.min(available, items / Swift.max(grain, 1)) : 1
     if threads <= 1 {
         if items > 0 { body(0..<items) }
         return
     }
+    let pieces = Swift.min(items, threads * Swift.max(piecesPerThread, 1))
     // Each piece writes only its own range of the caller's memory: safe to share.
     withoutActuallyEscaping(body) { body in
-        let piece = { (t: Int) in body(items * t / threads ..< items * (t + 1) / threads) }
-        if !WarmWorkers.shared.run(pieces: threads, piece) {
+        let piece = { (t: Int) in body(items * t / pieces ..< items * (t + 1) / pieces) }
+        if !WarmWorkers.shared.run(pieces: pieces, threads: threads, piece) {
             // Another caller holds the warm workers: plain Dispatch.
             let shared = UncheckedSendable(piece)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in shared.value(t) }
+            DispatchQueue.concurrentPerform(iterations: pieces) { t in shared.value(t) }
         }
     }
 }
@@ -129,8 +130,8 @@ final class WarmWorkers: @unchecked Sendable {
     private let idleNanoseconds: UInt64 = 200_000
 
     /// Runs `piece(0..<pieces)` across the caller and the workers; false if another job is running.
-    func run(pieces: Int, _ piece: @escaping (Int) -> Void) -> Bool {
-        let wanted = Swift.min(pieces, ComputeThreads.count) - 1
+    func run(pieces: Int, threads: Int, _ piece: @escaping (Int) -> Void) -> Bool {
+        let wanted = Swift.min(pieces, threads) - 1
         let start: Int? = lock.withLock {
             if busy { return nil }
             busy = true
