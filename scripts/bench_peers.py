@@ -4,6 +4,10 @@
     swift build -c release --traits NativeCPU --product bench
     python3 scripts/bench_peers.py [--rounds 3] [--filter gemm] [--threads 1,2]
 
+    # also the portable default build, in the same alternation:
+    swift build -c release --scratch-path .build-portable --product bench
+    python3 scripts/bench_peers.py --portable .build-portable/release/bench
+
 Reads the cases from `bench --list --json`, then alternates whole runs:
 ours, NumPy, PyTorch, ours, NumPy, PyTorch, ... so that drift in the machine's
 speed hits every side alike. Prints, per case and thread count, the median of
@@ -183,6 +187,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "bench"),
                         help="the bench executable (default: .build/release/bench)")
+    parser.add_argument("--portable", help="a second bench executable (the portable default build) to time "
+                        "in the same alternation, shown beside ours with its ratio to it")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     parser.add_argument("--filter", action="append", default=[], help="only cases containing this text")
     parser.add_argument("--threads", default=None, help="thread counts, e.g. 1,2 (default: 1 and every core)")
@@ -199,6 +205,9 @@ def main():
     if not os.access(args.bench, os.X_OK):
         sys.exit(f"bench_peers: {args.bench} is not an executable; build it first:\n"
                  "  swift build -c release --traits NativeCPU --product bench")
+    if args.portable and not os.access(args.portable, os.X_OK):
+        sys.exit(f"bench_peers: {args.portable} is not an executable; build it first:\n"
+                 "  swift build -c release --scratch-path .build-portable --product bench")
     threads = ([int(t) for t in args.threads.split(",")] if args.threads
                else sorted({1, os.cpu_count() or 1}))
     listing = [args.bench, "--list", "--json"]
@@ -225,6 +234,10 @@ def main():
         ours, build = run_ours(args.bench, args.filter, threads)
         for (name, t), rate in ours.items():
             samples.setdefault(("ours", name, t), []).append(rate)
+        if args.portable:
+            portable, _ = run_ours(args.portable, args.filter, threads)
+            for (name, t), rate in portable.items():
+                samples.setdefault(("portable", name, t), []).append(rate)
         for peer in peers:
             for t in threads:
                 for name, rate in run_peer(peer, t, cases_path).items():
@@ -238,6 +251,8 @@ def main():
     for case in cases:
         for t in threads:
             row = {"name": case["name"], "unit": case["unit"], "threads": t, "ours": med("ours", case["name"], t)}
+            if args.portable:
+                row["portable"] = med("portable", case["name"], t)
             for peer in peers:
                 row[peer] = med(peer, case["name"], t)
             rows.append(row)
@@ -247,15 +262,21 @@ def main():
 
     fma = "fused multiply-add" if build.get("fusedMultiplyAdd") else "no FMA (portable build)"
     print(f"medians of {args.rounds} alternating rounds; ours: {fma}; ratio = ours / peer (above 1: ours faster)")
-    header = f"{'case':34} {'unit':9} {'thr':>3} {'ours':>9} {'numpy':>9} {'ratio':>6}"
+    if args.portable:
+        print("portable: the default build, and how many times slower than ours it is")
+    header = f"{'case':36} {'unit':9} {'thr':>3} {'ours':>9} {'numpy':>9} {'ratio':>6}"
     if "torch" in peers:
         header += f" {'torch':>9} {'ratio':>6}"
+    if args.portable:
+        header += f" {'portable':>9} {'slower':>6}"
     print(header)
     for row in rows:
-        line = f"{row['name'][:34]:34} {row['unit']:9} {row['threads']:>3} {row['ours']:9.1f}"
+        line = f"{row['name'][:36]:36} {row['unit']:9} {row['threads']:>3} {row['ours']:9.1f}"
         for peer in peers:
             theirs = row[peer]
             line += f" {theirs:9.1f} {row['ours'] / theirs:6.2f}" if theirs else f" {'—':>9} {'':6}"
+        if args.portable:
+            line += f" {row['portable']:9.1f} {row['ours'] / row['portable']:6.2f}"
         print(line)
 
 

@@ -1,7 +1,8 @@
 // KernelTests.swift — the fast kernels held to their plain twins.
 //
-//   GEMM / GEMV (Kernels/GEMM.swift, GEMV.swift)   against matmulReference, the three-loop oracle:
-//                                                  sizes one past every block, every operand layout
+//   GEMM / GEMV (Kernels/GEMM*.swift, GEMV.swift)  against matmulReference, the three-loop oracle:
+//                                                  sizes one past every block, every operand layout,
+//                                                  a few rows (B in place, Wᵀ as dot tiles)
 //   threads                                        one thread and two give the same bits
 //   row kernels (Kernels/RowKernels.swift)         softmax, logSoftmax, logSumExp, layerNorm against
 //                                                  their …Reference twins; masked, NaN and huge rows
@@ -9,7 +10,7 @@
 //   sum and max along the last axis                against plain loops accumulated in Double
 //
 // The block sizes are the kernels' own constants (`tileRows`, `sliceDepth`,
-// `blockRows`, `panelColumns`), so the edge cases follow them if they change;
+// `blockRows`, `panelColumns`, `inPlaceRows`), so the edge cases follow them if they change;
 // `@testable` also reaches the thread thresholds and `rowMaximum`.
 // Sizes stay small: the reference is a triple loop and tests run in debug.
 
@@ -263,7 +264,7 @@ final class KernelTests: XCTestCase {
         // transpose (stride ≠ 1) take the scalar loops. NumPy's pairwise order
         // is kept exactly, so the sums agree to the last bit, not just closely.
         var rng = SeededGenerator(seed: 13)
-        for length in [9, 16, 100, 128, 129, 1000, 4097] {
+        for length in [9, 16, 100, 128, 129, 200, 250, 256, 1000, 4097] {  // 129…256: two blocks side by side
             let x = NDArray<Float>.normal([4, length], std: 10, using: &rng)
             let strided = x.T.copy().T  // same values, column-major
             XCTAssertEqual(strided.strides, [1, 4])
