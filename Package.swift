@@ -16,16 +16,9 @@ import PackageDescription
 // the default target has no FMA; arm64 always has it). The default build stays
 // portable and never calls a software fma. As a dependency:
 // `.package(url: …, from: …, traits: ["NativeCPU"])`. See docs/Performance.md.
-//
-// With the CPU's vectors comes one tuning: loops the compiler vectorises by
-// itself use 256-bit vectors even where the CPU has 512-bit ones (AVX-512).
-// Streaming a large `a + b` with 512-bit vectors measured 20% slower on AMD
-// Zen 4; clang already prefers 256 bits on Intel's AVX-512 chips.
 let nativeCPU: [SwiftSetting] = [
     .define("NDARRAY_NATIVE_FMA", .when(traits: ["NativeCPU"])),
-    .unsafeFlags(["-target-cpu", "native",
-                  "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc", "+prefer-256-bit"],
-                 .when(traits: ["NativeCPU"])),
+    .unsafeFlags(["-target-cpu", "native"], .when(traits: ["NativeCPU"])),
 ]
 
 let package = Package(

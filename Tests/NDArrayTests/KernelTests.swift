@@ -279,7 +279,7 @@ final class KernelTests: XCTestCase {
     // MARK: Element-wise arithmetic on threads
 
     func testLargeArithmeticGivesTheSameBitsOnOneThreadAndOnTwo() {
-        // 2^20 elements: above the size where + − × ÷ go to the threaded kernel.
+        // 2^20 elements: above the size where + − × ÷ go to the concrete, threaded kernel.
         var rng = SeededGenerator(seed: 14)
         let x = NDArray<Float>.normal([1024, 1024], using: &rng), y = NDArray<Float>.normal([1024, 1024], using: &rng)
         let row = NDArray<Float>.normal([1024], using: &rng)
@@ -303,6 +303,14 @@ final class KernelTests: XCTestCase {
         for i in stride(from: 0, to: xs.count, by: 991) {
             let (r, c) = (i / 1024, i % 1024)
             XCTAssertEqual(transposedDifference[i], xs[c * 1024 + r] - ys[i], "xᵀ - y at \(i)")
+        }
+        // Eight lanes at a time, then a tail: an odd length, and a scalar on the left.
+        let odd = NDArray<Float>.normal([1023 * 1025], using: &rng), other = NDArray<Float>.normal([1023 * 1025], using: &rng)
+        let product = (odd * other).scalars, fromTwo = (2 - odd).scalars
+        let os = odd.scalars, others = other.scalars
+        for i in Array(stride(from: 0, to: os.count, by: 1009)) + Array((os.count - 9)..<os.count) {
+            XCTAssertEqual(product[i], os[i] * others[i], "odd * other at \(i)")
+            XCTAssertEqual(fromTwo[i], 2 - os[i], "2 - odd at \(i)")
         }
         // In place, on two threads.
         var z = x.copy()

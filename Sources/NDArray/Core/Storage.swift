@@ -75,7 +75,8 @@ final class NDStorage<Scalar: NDArrayScalar>: @unchecked Sendable {
 
 /// Asks the kernel to back the whole 2 MB pages inside `[start, start + bytes)`
 /// with huge pages. Only advice: where transparent huge pages are off, or on
-/// other systems, nothing changes.
+/// other systems, nothing changes. The advice stays with the memory after it is
+/// freed, so later arrays the C library places there get huge pages too.
 @usableFromInline
 func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
 #if os(Linux) && canImport(Glibc)

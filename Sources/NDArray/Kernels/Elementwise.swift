@@ -3,13 +3,14 @@
 //   out[i…] = x[i…] ∘ y[i…]        ∘ ∈ {+, −, ×, ÷}, operands broadcast
 //
 // The element-wise engine (NDArray+Elementwise.swift) inlines each operator's
-// closure into its loop, which the compiler vectorises; that is the fast path
-// on one thread. A closure cannot cross to another thread and stay inlined, so
-// the four arithmetic operators also have this concrete kernel, which the
-// engine hands large results to (2 × 2^18 elements and up). Threads take
-// slices of one long run (contiguous operands, a scalar) or whole runs (a row
-// broadcast over a matrix). Each element is computed alone: any split gives
-// the same bits, and the same bits as the one-thread path.
+// closure into its loop, which the compiler vectorises; that is the path for
+// small arrays and every other operation. A closure cannot cross to another
+// thread and stay inlined, so the four arithmetic operators also have this
+// concrete kernel, which the engine hands large results to (2 × 2^18 elements
+// and up, on any thread count). Threads take slices of one long run
+// (contiguous operands, a scalar) or whole runs (a row broadcast over a
+// matrix). Each element is computed alone: any split gives the same bits, and
+// the same bits as the engine's own loop.
 
 /// The operators with a threaded kernel, named as the engine names them.
 @usableFromInline
@@ -31,7 +32,7 @@ func runBinaryKernel(_ op: BinaryOperation, _ walk: StridedWalk, _ x: UnsafePoin
 
 /// `x` and `y` point at each operand's first element; `walk` holds their strides.
 @inline(__always)
-func binaryKernel<S: FloatingPoint>(_ op: BinaryOperation, _ walk: StridedWalk, _ x: UnsafePointer<S>,
+func binaryKernel<S: FloatingPoint & SIMDScalar>(_ op: BinaryOperation, _ walk: StridedWalk, _ x: UnsafePointer<S>,
                                     _ y: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>) {
     let length = walk.runLength, sx = walk.runStride(0), sy = walk.runStride(1)
     let runs = walk.runCount
@@ -52,28 +53,49 @@ func binaryKernel<S: FloatingPoint>(_ op: BinaryOperation, _ walk: StridedWalk, 
 }
 
 @inline(__always)
-func binaryRun<S: FloatingPoint>(_ op: BinaryOperation, _ x: UnsafePointer<S>, _ sx: Int, _ y: UnsafePointer<S>,
-                                 _ sy: Int, _ o: UnsafeMutablePointer<S>, _ n: Int) {
+func binaryRun<S: FloatingPoint & SIMDScalar>(_ op: BinaryOperation, _ x: UnsafePointer<S>, _ sx: Int,
+                                             _ y: UnsafePointer<S>, _ sy: Int, _ o: UnsafeMutablePointer<S>, _ n: Int) {
     switch op {
-    case .add: stridedRun(x, sx, y, sy, o, n) { $0 + $1 }
-    case .subtract: stridedRun(x, sx, y, sy, o, n) { $0 - $1 }
-    case .multiply: stridedRun(x, sx, y, sy, o, n) { $0 * $1 }
-    case .divide: stridedRun(x, sx, y, sy, o, n) { $0 / $1 }
+    case .add: stridedRun(x, sx, y, sy, o, n, { $0 + $1 }, { $0 + $1 })
+    case .subtract: stridedRun(x, sx, y, sy, o, n, { $0 - $1 }, { $0 - $1 })
+    case .multiply: stridedRun(x, sx, y, sy, o, n, { $0 * $1 }, { $0 * $1 })
+    case .divide: stridedRun(x, sx, y, sy, o, n, { $0 / $1 }, { $0 / $1 })
     }
 }
 
-/// One run, with a separate loop for each common pair of strides so each vectorises.
+/// One run, with a separate loop for each common pair of strides. The
+/// contiguous ones go eight lanes at a time (`g`), then the tail one by one
+/// (`f`): + − × ÷ round each lane exactly as alone, so the bits are the same.
+/// Eight lanes by hand rather than by the compiler: it would pick 512-bit
+/// vectors on an AVX-512 CPU, which streamed a 16 MB `a + b` 20% slower here.
 @inline(__always)
-func stridedRun<S>(_ x: UnsafePointer<S>, _ sx: Int, _ y: UnsafePointer<S>, _ sy: Int,
-                   _ o: UnsafeMutablePointer<S>, _ n: Int, _ f: (S, S) -> S) {
+func stridedRun<S: SIMDScalar>(_ x: UnsafePointer<S>, _ sx: Int, _ y: UnsafePointer<S>, _ sy: Int,
+                               _ o: UnsafeMutablePointer<S>, _ n: Int, _ f: (S, S) -> S,
+                               _ g: (SIMD8<S>, SIMD8<S>) -> SIMD8<S>) {
+    typealias V = SIMD8<S>
+    let px = UnsafeRawPointer(x), py = UnsafeRawPointer(y), po = UnsafeMutableRawPointer(o)
+    let size = MemoryLayout<S>.stride, vectors = n / 8 * 8
     if sx == 1 && sy == 1 {
-        for i in 0..<n { o[i] = f(x[i], y[i]) }
+        for i in stride(from: 0, to: vectors, by: 8) {
+            po.storeBytes(of: g(px.loadUnaligned(fromByteOffset: i * size, as: V.self),
+                                py.loadUnaligned(fromByteOffset: i * size, as: V.self)),
+                          toByteOffset: i * size, as: V.self)
+        }
+        for i in vectors..<n { o[i] = f(x[i], y[i]) }
     } else if sx == 1 && sy == 0 {
-        let yv = y[0]
-        for i in 0..<n { o[i] = f(x[i], yv) }
+        let yv = y[0], yvs = V(repeating: yv)
+        for i in stride(from: 0, to: vectors, by: 8) {
+            po.storeBytes(of: g(px.loadUnaligned(fromByteOffset: i * size, as: V.self), yvs),
+                          toByteOffset: i * size, as: V.self)
+        }
+        for i in vectors..<n { o[i] = f(x[i], yv) }
     } else if sx == 0 && sy == 1 {
-        let xv = x[0]
-        for i in 0..<n { o[i] = f(xv, y[i]) }
+        let xv = x[0], xvs = V(repeating: xv)
+        for i in stride(from: 0, to: vectors, by: 8) {
+            po.storeBytes(of: g(xvs, py.loadUnaligned(fromByteOffset: i * size, as: V.self)),
+                          toByteOffset: i * size, as: V.self)
+        }
+        for i in vectors..<n { o[i] = f(xv, y[i]) }
     } else {
         for i in 0..<n { o[i] = f(x[i * sx], y[i * sy]) }
     }

@@ -22,9 +22,10 @@
 //
 // When B's rows are contiguous, packing it can be skipped: the kernel reads a
 // strip of B where it lies. That pays when each value of B is used by few row
-// tiles — a few rows of A (a handful of tokens), or a single block of rows (a
-// GPT's 128 tokens) — as long as the row stride is not a multiple of 4 KB,
-// which would pile the strip onto a few cache sets.
+// tiles: always for a few rows of A (a handful of tokens), and for a single
+// block of rows (a GPT's 128 tokens) as long as the row stride is not a
+// multiple of 4 KB (which would pile the strip onto a few cache sets) and a
+// strip is at least a cache line wide.
 //
 // The micro-kernel holds a 6 × (2 vectors) tile of C in 12 SIMD registers
 // (6 × 16 floats with AVX2's 8-lane vectors, 6 × 8 doubles) and, for each p,
@@ -61,9 +62,10 @@ struct StridedMatrix<S> {
 
 /// Rows of the micro-kernel's tile.
 let tileRows = 6
-/// Depth of a packed slice: a 6×256 panel of A and a 256×16 panel of B fit in L1 together.
+/// Depth of a packed slice: a 6×256 panel of A and a 256×16 panel of B fit in L1 together
+/// (in the portable x86-64 build, with A broadcast to vectors, 24 KB and 8 KB: just).
 let sliceDepth = 256
-/// Most rows in a packed block of A: 144×256 floats (144 KB) stay in L2. The
+/// Most rows in a packed block of A: 144×256 floats (144 KB; 576 KB broadcast) stay in L2. The
 /// rows are cut into equal blocks (128 rows make one block, not 120 + 8), so
 /// no block is a sliver that reloads every panel of B for one or two tiles.
 let blockRows = 144
@@ -129,7 +131,7 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
         blockedGEMM(m: m, n: n, k: k, a, b, c, ldc: ldc, vector: V.self)
         return
     }
-    // Split the longer side of C, in whole tiles, into `parts` pieces.
+    // Split the longer side of C, in whole tiles, into `pieces` × `extra` pieces.
     let splitColumns = n >= m
     let tiles = splitColumns ? (n + tileColumns - 1) / tileColumns : (m + tileRows - 1) / tileRows
     // When A is a single packed block (a GPT's 128 rows), cut the columns finer
@@ -171,8 +173,9 @@ func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Sca
     // each value of B once or twice), and for a single block of rows (a GPT's
     // 128 tokens) when the rows' addresses spread over the cache's sets — a row
     // stride that is a multiple of 4 KB maps a whole strip onto a few sets, and
-    // later tiles would miss. Edge panels are still packed (zero padding).
-    // (A strip narrower than a cache line would fetch each line twice: packed.)
+    // later tiles would miss — and a strip spans whole cache lines (the portable
+    // build's 8-float strips would fetch each line twice). Edge panels are still
+    // packed (zero padding).
     let rowBytes = b.rowStride * MemoryLayout<S>.stride
     let bInPlace = b.columnStride == 1
         && (m <= inPlaceRows || (m <= blockRows && rowBytes % 4096 != 0 && nr * MemoryLayout<S>.stride >= 64))
@@ -287,7 +290,8 @@ func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple *
 // MARK: The micro-kernel
 
 /// C[6, 2w] (+)= A-panel[6, kc] · B-panel[kc, 2w], with 12 accumulators of w lanes.
-/// `a` holds 6 values per p; B[p, 0..<2w] is at `b + p·bStep` (packed: bStep = 2w);
+/// `a` holds 6 values per p (6 vectors where `packedALanes` > 1); B[p, 0..<2w] is at
+/// `b + p·bStep` (packed: bStep = 2w);
 /// C rows are `ldc` apart.
 @inline(__always)
 func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, _ bStep: Int,

@@ -1,7 +1,7 @@
 // GEMMPacking.swift — how the GEMM (GEMM.swift) copies blocks of A and B into
 // the order its micro-kernel reads them.
 //
-//   packed A: panels of 6 rows;  for each p: A[r..<r+6, p]         (6 values)
+//   packed A: panels of 6 rows;  for each p: A[r..<r+6, p]         (6 values, or 6 vectors of copies)
 //   packed B: panels of 2 vectors; for each p: B[p, j..<j+2w]       (2w values)
 //
 // Both read their operand through a row and a column stride, so a transpose,
@@ -58,7 +58,7 @@ func packA<V: GEMMVector>(_ a: StridedMatrix<V.Scalar>, rows i0: Int, _ height: 
 /// float into every lane: `V(repeating: a)` there is a load and a shuffle, and
 /// the shuffle competes with the multiplies and adds for the same units. So that
 /// build, for its one-register vectors, packs A already broadcast (each value as
-/// a vector of copies, 4 times the memory) and the micro-kernel loads it like
+/// a vector of copies: 4 times the memory for floats, 2 for doubles) and the micro-kernel loads it like
 /// any vector: 25% faster. Other builds broadcast straight from memory
 /// (`vbroadcastss`, `ld1r`).
 @inline(__always)

@@ -11,7 +11,8 @@
 // Problems smaller than a few "grains" stay on the calling thread: waking a
 // worker costs microseconds.
 //
-// Not here: a persistent pool of our own (Dispatch keeps one), work stealing.
+// Not here: a persistent pool of our own (Dispatch keeps one), work stealing
+// between jobs (threads only claim the next piece of the current one).
 
 import Dispatch
 import Foundation
@@ -85,9 +86,12 @@ public enum ComputeThreads {
 }
 
 /// Calls `body` on consecutive ranges covering `0..<items`, on up to
-/// `ComputeThreads.count` threads at once. Each range holds at least `grain`
-/// items (except when there are fewer in all), so small problems run on the
-/// calling thread. Ranges are fixed before any thread starts.
+/// `threads` threads at once (`ComputeThreads.count` by default). The work is
+/// used on `items / grain` threads at most, so small problems run on the
+/// calling thread. It is cut into one range per thread, or `piecesPerThread`
+/// ranges per thread that threads claim as they come free (a thread slowed by a
+/// busy core then does fewer). Either way the ranges are fixed before any
+/// thread starts, so what is computed never depends on which thread computes it.
 @usableFromInline
 func parallelFor(_ items: Int, grain: Int, threads available: Int = ComputeThreads.count,
                  piecesPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
@@ -101,9 +105,12 @@ func parallelFor(_ items: Int, grain: Int, threads available: Int = ComputeThrea
     withoutActuallyEscaping(body) { body in
         let piece = { (t: Int) in body(items * t / pieces ..< items * (t + 1) / pieces) }
         if !WarmWorkers.shared.run(pieces: pieces, threads: threads, piece) {
-            // Another caller holds the warm workers: plain Dispatch.
+            // Another caller holds the warm workers: plain Dispatch, `threads` at
+            // once, each taking every `threads`-th piece.
             let shared = UncheckedSendable(piece)
-            DispatchQueue.concurrentPerform(iterations: pieces) { t in shared.value(t) }
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for p in stride(from: t, to: pieces, by: threads) { shared.value(p) }
+            }
         }
     }
 }
@@ -126,6 +133,7 @@ final class WarmWorkers: @unchecked Sendable {
     private var generation = 0                    // bumped for every job
     private var nextPiece = 0, pieceCount = 0, unfinished = 0
     private var awake = 0                         // workers spinning or working
+    private var helpers = 0, helpersWanted = 0    // workers that joined the current job, and its cap
     /// How long an idle worker spins before giving its thread back.
     private let idleNanoseconds: UInt64 = 200_000
 
@@ -140,6 +148,8 @@ final class WarmWorkers: @unchecked Sendable {
             nextPiece = 0
             pieceCount = pieces
             unfinished = pieces
+            helpers = 0
+            helpersWanted = wanted
             let missing = Swift.max(0, wanted - awake)
             awake += missing
             return missing
@@ -161,9 +171,17 @@ final class WarmWorkers: @unchecked Sendable {
         return true
     }
 
-    private func claim() -> Int? {
+    /// The next unclaimed piece of the current job. A worker passes the job it
+    /// has joined; it joins a new job only while the job has fewer helpers than
+    /// its thread count allows (workers still spinning from a wider job wait).
+    private func claim(joined: UnsafeMutablePointer<Int>? = nil) -> Int? {
         lock.withLock {
             guard job != nil, nextPiece < pieceCount else { return nil }
+            if let joined, joined.pointee != generation {
+                guard helpers < helpersWanted else { return nil }
+                helpers += 1
+                joined.pointee = generation
+            }
             nextPiece += 1
             return nextPiece - 1
         }
@@ -183,8 +201,9 @@ final class WarmWorkers: @unchecked Sendable {
     /// A worker's loop: take pieces while there are any; spin a while; leave.
     private func work() {
         var idleSince = DispatchTime.now().uptimeNanoseconds
+        var joined = 0  // the generation of the job this worker helps with
         while true {
-            if let index = claim() {
+            if let index = claim(joined: &joined) {
                 runPiece(index)
                 finish()  // after runPiece has let go of the job: the caller may return at once
                 idleSince = DispatchTime.now().uptimeNanoseconds

@@ -61,9 +61,9 @@ func zipMap<A, B, Result>(
 ) {
     let pa = a.storage.base, pb = b.storage.base
     let walk = StridedWalk(shape: shape, strides: [broadcastStrides(a, to: shape), broadcastStrides(b, to: shape)])
-    // Large + − × ÷ on Float or Double: the threaded kernel (Kernels/Elementwise.swift).
+    // Large + − × ÷ on Float or Double: the concrete, threaded kernel (Kernels/Elementwise.swift).
     if A.self == B.self && A.self == Result.self && (A.self == Float.self || A.self == Double.self)
-        && shapeCount(shape) >= 2 * elementwiseGrain && ComputeThreads.count > 1,
+        && shapeCount(shape) >= 2 * elementwiseGrain,
        let op = BinaryOperation(rawValue: operation) {
         let x = UnsafeRawPointer(pa + a.offset), y = UnsafeRawPointer(pb + b.offset), o = UnsafeMutableRawPointer(out)
         if A.self == Float.self {
