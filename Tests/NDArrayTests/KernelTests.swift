@@ -264,7 +264,7 @@ final class KernelTests: XCTestCase {
         // transpose (stride ≠ 1) take the scalar loops. NumPy's pairwise order
         // is kept exactly, so the sums agree to the last bit, not just closely.
         var rng = SeededGenerator(seed: 13)
-        for length in [9, 16, 100, 128, 129, 200, 250, 256, 1000, 4097] {  // 129…256: two blocks side by side
+        for length in [9, 16, 100, 128, 129, 200, 250, 256, 1000, 4097] {  // 129…256: two blocks
             let x = NDArray<Float>.normal([4, length], std: 10, using: &rng)
             let strided = x.T.copy().T  // same values, column-major
             XCTAssertEqual(strided.strides, [1, 4])

@@ -69,7 +69,6 @@ final class NDStorage<Scalar: NDArrayScalar>: @unchecked Sendable {
     }
 }
 
-
 /// Buffers of at least this many bytes ask for huge pages (NumPy's threshold).
 @usableFromInline let hugePageThreshold = 4 << 20
 

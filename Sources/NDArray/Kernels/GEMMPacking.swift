@@ -14,7 +14,6 @@
 //
 // Not here: packing into half precision, packing shared between threads.
 
-
 /// Packs A[rows, columns] (a block `height` × `depth`) as panels of 6 rows:
 /// panel r holds, for each p, the six values A[r·6 + 0..<6, p]; missing rows are 0.
 /// Where `packedALanes` is above 1, each value is written as a whole vector of copies.
@@ -58,9 +57,9 @@ func packA<V: GEMMVector>(_ a: StridedMatrix<V.Scalar>, rows i0: Int, _ height: 
 /// float into every lane: `V(repeating: a)` there is a load and a shuffle, and
 /// the shuffle competes with the multiplies and adds for the same units. So that
 /// build, for its one-register vectors, packs A already broadcast (each value as
-/// a vector of copies: 4 times the memory for floats, 2 for doubles) and the micro-kernel loads it like
-/// any vector: 25% faster. Other builds broadcast straight from memory
-/// (`vbroadcastss`, `ld1r`).
+/// a vector of copies: 4 times the memory for floats, 2 for doubles) and the
+/// micro-kernel loads it like any vector: 25% faster. Other builds broadcast
+/// straight from memory (`vbroadcastss`, `ld1r`).
 @inline(__always)
 func packedALanes<V: SIMD>(_: V.Type) -> Int {
 #if arch(x86_64) && !NDARRAY_NATIVE_FMA

@@ -23,8 +23,7 @@
 /// C [m, n] = A [m, k]·B [k, n] where m == 1 or n == 1.
 @inline(__always)
 func gemv<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
-                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type)
-where V.Scalar: BinaryFloatingPoint {
+                         _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type) {
     if m == 1 {
         vectorMatrix(k: k, n: n, x: a.base, xStride: a.columnStride, b, y: c, yStride: 1, threads: threads,
                      vector: V.self)
@@ -41,8 +40,7 @@ let vectorChunk = 64
 /// y[j·yStride] = Σ_p x[p·xStride]·B[p, j] for j in 0..<n.
 @inline(__always)
 func vectorMatrix<V: GEMMVector>(k: Int, n: Int, x: UnsafePointer<V.Scalar>, xStride: Int, _ b: StridedMatrix<V.Scalar>,
-                           y: UnsafeMutablePointer<V.Scalar>, yStride: Int, threads: Int, vector: V.Type)
-where V.Scalar: BinaryFloatingPoint {
+                                 y: UnsafeMutablePointer<V.Scalar>, yStride: Int, threads: Int, vector: V.Type) {
     typealias S = V.Scalar
     if b.columnStride != 1 && b.rowStride != 1 {
         // Neither layout streams: let the blocked GEMM pack it, one row of output.

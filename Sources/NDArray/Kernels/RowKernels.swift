@@ -159,51 +159,6 @@ func pairwiseBlock(_ x: UnsafePointer<Float>, _ n: Int) -> Float { pairwiseBlock
 @usableFromInline
 func pairwiseBlock(_ x: UnsafePointer<Double>, _ n: Int) -> Double { pairwiseBlockSum(x, n, SIMD8<Double>.self) }
 
-/// Two neighbouring pairwise blocks summed side by side (8 ≤ n ≤ 128 each):
-/// the same bits as two calls of `pairwiseBlock`, with two chains of vector
-/// additions in flight instead of one.
-@usableFromInline
-func pairwiseBlockPair(_ x: UnsafePointer<Float>, _ n: Int, _ y: UnsafePointer<Float>, _ m: Int) -> (Float, Float) {
-    pairwiseBlockPairSum(x, n, y, m, SIMD8<Float>.self)
-}
-
-@usableFromInline
-func pairwiseBlockPair(_ x: UnsafePointer<Double>, _ n: Int, _ y: UnsafePointer<Double>, _ m: Int) -> (Double, Double) {
-    pairwiseBlockPairSum(x, n, y, m, SIMD8<Double>.self)
-}
-
-@inline(__always)
-func pairwiseBlockPairSum<V: SIMD>(_ x: UnsafePointer<V.Scalar>, _ n: Int, _ y: UnsafePointer<V.Scalar>, _ m: Int,
-                                   _: V.Type) -> (V.Scalar, V.Scalar) where V.Scalar: BinaryFloatingPoint {
-    var r = load(x, as: V.self), q = load(y, as: V.self)
-    var i = 8
-    while i + 8 <= n && i + 8 <= m {
-        r += load(x + i, as: V.self)
-        q += load(y + i, as: V.self)
-        i += 8
-    }
-    var j = i
-    while i + 8 <= n {
-        r += load(x + i, as: V.self)
-        i += 8
-    }
-    while j + 8 <= m {
-        q += load(y + j, as: V.self)
-        j += 8
-    }
-    var first = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    while i < n {
-        first += x[i]
-        i += 1
-    }
-    var second = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]))
-    while j < m {
-        second += y[j]
-        j += 1
-    }
-    return (first, second)
-}
-
 @inline(__always)
 func pairwiseBlockSum<V: SIMD>(_ x: UnsafePointer<V.Scalar>, _ n: Int, _: V.Type) -> V.Scalar
 where V.Scalar: BinaryFloatingPoint {

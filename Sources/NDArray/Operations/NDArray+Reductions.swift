@@ -124,20 +124,6 @@ func pairwiseSum<S: NDNumeric>(_ x: UnsafePointer<S>, count n: Int, stride: Int)
     }
     var half = n / 2
     half -= half % 8
-    if n - half <= 128 && stride == 1 && (S.self == Float.self || S.self == Double.self) {
-        // Two blocks, summed side by side: the same bits as the two calls below.
-        let (first, second): (S, S)
-        if S.self == Float.self {
-            let f = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
-            let (p, q) = pairwiseBlockPair(f, half, f + half, n - half)
-            (first, second) = (unsafeBitCast(p, to: S.self), unsafeBitCast(q, to: S.self))
-        } else {
-            let d = UnsafeRawPointer(x).assumingMemoryBound(to: Double.self)
-            let (p, q) = pairwiseBlockPair(d, half, d + half, n - half)
-            (first, second) = (unsafeBitCast(p, to: S.self), unsafeBitCast(q, to: S.self))
-        }
-        return S.wrappingSum(first, second)
-    }
     return S.wrappingSum(pairwiseSum(x, count: half, stride: stride),
                          pairwiseSum(x + half * stride, count: n - half, stride: stride))
 }
