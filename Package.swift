@@ -48,14 +48,17 @@ let package = Package(
             swiftSettings: nativeCPU),
         .executableTarget(
             name: "bench",
-            dependencies: ["NDArray"],
+            dependencies: ["NDArray", "NN"],
             path: "Sources/Benchmarks",
             swiftSettings: nativeCPU),
         .testTarget(
             name: "NDArrayTests",
             dependencies: ["NDArray"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(
+            name: "NNTests",
+            dependencies: ["NN"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(name: "GPTTests", dependencies: ["GPT"]),
     ],

@@ -58,6 +58,8 @@ def work_per_run(case):
         return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
     if kind in ("softmax", "layernorm", "sum_rows", "max_rows"):
         return d[0] / 1e3
+    if kind in ("block", "block_matmuls"):
+        return d[0] * d[1] / 1e3
     return None
 
 
@@ -103,7 +105,46 @@ def numpy_body(case, rng):
     if kind in ("sum_rows", "max_rows"):
         x = rng.standard_normal((d[0], d[1]), dtype=f32)
         return (lambda: x.sum(axis=-1)) if kind == "sum_rows" else (lambda: x.max(axis=-1))
+    if kind in ("block", "block_matmuls"):
+        return numpy_block(d, rng, kind == "block_matmuls")
     return None
+
+
+def numpy_block(d, rng, matmuls_only):
+    """A pre-norm GPT-2 block in picoGPT's style (float32 throughout), or only its six products."""
+    import numpy as np
+    b, t, c, nh = d
+    hs = c // nh
+    f32 = np.float32
+    w = {name: (rng.standard_normal(shape, dtype=f32) * 0.02).astype(f32) for name, shape in
+         [("qkv", (c, 3 * c)), ("proj", (c, c)), ("up", (c, 4 * c)), ("down", (4 * c, c))]}
+    x = rng.standard_normal((b, t, c), dtype=f32)
+    mask = np.triu(np.full((t, t), -np.inf, dtype=f32), 1)
+
+    def ln(v):
+        m = v.mean(-1, keepdims=True)
+        return (v - m) / np.sqrt(v.var(-1, keepdims=True) + f32(1e-5))
+
+    def gelu(v):
+        return f32(0.5) * v * (f32(1) + np.tanh(f32(0.7978845608) * (v + f32(0.044715) * v ** 3)))
+
+    def block():
+        qkv = ln(x) @ w["qkv"]
+        q, k, v = (qkv[..., i * c:(i + 1) * c].reshape(b, t, nh, hs).transpose(0, 2, 1, 3) for i in range(3))
+        s = q @ k.transpose(0, 1, 3, 2) / f32(np.sqrt(hs)) + mask
+        s = np.exp(s - s.max(-1, keepdims=True))
+        a = (s / s.sum(-1, keepdims=True)) @ v
+        h = x + a.transpose(0, 2, 1, 3).reshape(b, t, c) @ w["proj"]
+        return h + gelu(ln(h) @ w["up"]) @ w["down"]
+
+    q4 = rng.standard_normal((b, nh, t, hs), dtype=f32)
+    p4 = rng.standard_normal((b, nh, t, t), dtype=f32)
+    hidden = rng.standard_normal((b, t, 4 * c), dtype=f32)
+
+    def products():
+        return (x @ w["qkv"], q4 @ q4.transpose(0, 1, 3, 2), p4 @ q4, x @ w["proj"], x @ w["up"], hidden @ w["down"])
+
+    return products if matmuls_only else block
 
 
 def torch_body(case, rng):
@@ -138,7 +179,29 @@ def torch_body(case, rng):
     if kind in ("sum_rows", "max_rows"):
         x = torch.randn(d[0], d[1], generator=g)
         return (lambda: x.sum(dim=-1)) if kind == "sum_rows" else (lambda: x.amax(dim=-1))
+    if kind in ("block", "block_matmuls"):
+        return torch_block(d, g, kind == "block_matmuls")
     return None
+
+
+def torch_block(d, g, matmuls_only):
+    """nn.TransformerEncoderLayer as a pre-norm GPT-2 block (GELU tanh, causal mask), or its six products."""
+    import torch
+    import torch.nn.functional as F
+    b, t, c, nh = d
+    layer = torch.nn.TransformerEncoderLayer(c, nh, 4 * c, dropout=0.0, batch_first=True, norm_first=True,
+                                             activation=lambda v: F.gelu(v, approximate="tanh")).eval()
+    x = torch.randn(b, t, c, generator=g)
+    mask = torch.triu(torch.full((t, t), float("-inf")), 1)
+    if not matmuls_only:
+        return lambda: layer(x, src_mask=mask)
+    hs = c // nh
+    q4, p4 = torch.randn(b, nh, t, hs, generator=g), torch.rand(b, nh, t, t, generator=g)
+    hidden = torch.randn(b, t, 4 * c, generator=g)
+    w_qkv, w_proj = layer.self_attn.in_proj_weight, layer.self_attn.out_proj.weight
+    w_up, w_down = layer.linear1.weight, layer.linear2.weight
+    return lambda: (F.linear(x, w_qkv), q4 @ q4.transpose(-1, -2), p4 @ q4, F.linear(x, w_proj),
+                    F.linear(x, w_up), F.linear(hidden, w_down))
 
 
 def worker(peer, threads, cases_path):

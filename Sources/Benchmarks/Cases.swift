@@ -4,6 +4,7 @@
 // each kind with NumPy and PyTorch.
 
 import NDArray
+import NN
 
 /// One benchmark: `kind` with `dims`, timed at each thread count.
 struct BenchCase {
@@ -23,6 +24,8 @@ struct BenchCase {
         case "layernorm": return "layer norm [\(dims[0])×\(dims[1])]"
         case "sum_rows": return "sum [\(dims[0])×\(dims[1])] along -1"
         case "max_rows": return "max [\(dims[0])×\(dims[1])] along -1"
+        case "block": return "block [\(dims[0])×\(dims[1])×\(dims[2])], \(dims[3]) heads"
+        case "block_matmuls": return "its matmuls alone"
         default: return "\(kind) \(dims)"
         }
     }
@@ -32,6 +35,7 @@ struct BenchCase {
         switch kind {
         case "gemm", "gemm_wt": return "GFLOP/s"
         case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
+        case "block", "block_matmuls": return "k tok/s"
         default: return "GB/s"
         }
     }
@@ -44,6 +48,7 @@ struct BenchCase {
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
         case "softmax", "layernorm", "sum_rows", "max_rows": return d[0] / 1e3
+        case "block", "block_matmuls": return d[0] * d[1] / 1e3
         default: return 1
         }
     }
@@ -82,6 +87,9 @@ struct BenchCase {
             let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
             if kind == "sum_rows" { return { x.sum(axis: -1)[0].item() } }
             return { x.max(axis: -1)[0].item() }
+        case "block", "block_matmuls":
+            return prepareBlock(batch: dims[0], tokens: dims[1], width: dims[2], heads: dims[3],
+                                matmulsOnly: kind == "block_matmuls", using: &rng)
         default:
             fatalError("bench: no case of kind \(kind)")
         }
@@ -114,6 +122,10 @@ let allCases: [BenchCase] = {
     cases.append(BenchCase(group: "rows", kind: "layernorm", dims: [4096, 768]))
     cases.append(BenchCase(group: "rows", kind: "sum_rows", dims: [4096, 1024]))
     cases.append(BenchCase(group: "rows", kind: "max_rows", dims: [4096, 1024]))
+    // A GPT-2 small block (pre-norm, GELU tanh, causal) on 128 tokens, then only the six
+    // products it makes: their ratio is what everything else in the block costs.
+    cases.append(BenchCase(group: "layers", kind: "block", dims: [1, 128, 768, 12]))
+    cases.append(BenchCase(group: "layers", kind: "block_matmuls", dims: [1, 128, 768, 12]))
     return cases
 }()
 
@@ -123,4 +135,34 @@ let allCases: [BenchCase] = {
 @inline(never) @_semantics("optimize.sil.specialize.generic.never")
 func unspecialisedAdd<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
     a + b
+}
+
+/// A TransformerBlock's forward on [B, T, C] in eval mode with a causal mask, or just its
+/// products on the same shapes: x·W_qkvᵀ, q·kᵀ and weights·v per head, ·W_projᵀ, ·W_upᵀ, ·W_downᵀ.
+func prepareBlock(batch: Int, tokens: Int, width: Int, heads: Int, matmulsOnly: Bool,
+                  using rng: inout SeededGenerator) -> () -> Float {
+    let block = TransformerBlock<Float>(hiddenDim: width, numHeads: heads, ffnDim: 4 * width, dropout: 0,
+                                        using: &rng)
+    block.eval()
+    let x = NDArray<Float>.normal([batch, tokens, width], using: &rng)
+    let mask: NDArray<Float> = createCausalMask(seqLen: tokens)
+    if !matmulsOnly { return { block(x, mask: mask)[0, 0, 0].item() } }
+    let size = width / heads
+    let q = NDArray<Float>.normal([batch, tokens, 3 * width], using: &rng)   // stands for x·W_qkvᵀ
+    let heads4 = q.reshaped(batch, tokens, 3, heads, size)
+    let (qh, kh, vh) = (heads4[.all, .all, 0].permuted(0, 2, 1, 3), heads4[.all, .all, 1].permuted(0, 2, 1, 3),
+                        heads4[.all, .all, 2].permuted(0, 2, 1, 3))      // [B, NH, T, HS] views
+    let weights = NDArray<Float>.uniform([batch, heads, tokens, tokens], using: &rng)
+    let merged = NDArray<Float>.normal([batch, tokens, width], using: &rng)
+    let hidden = NDArray<Float>.normal([batch, tokens, 4 * width], using: &rng)
+    return {
+        var sink: Float = 0
+        sink += matmul(x, block.attn.qkv.weight.T)[0, 0, 0].item()
+        sink += matmul(qh, kh.swappedAxes(-1, -2))[0, 0, 0, 0].item()
+        sink += matmul(weights, vh)[0, 0, 0, 0].item()
+        sink += matmul(merged, block.attn.proj.weight.T)[0, 0, 0].item()
+        sink += matmul(x, block.ffn.up.weight.T)[0, 0, 0].item()
+        sink += matmul(hidden, block.ffn.down.weight.T)[0, 0, 0].item()
+        return sink
+    }
 }

@@ -1,4 +1,4 @@
-// bench — how fast the NDArray kernels run, in one table.
+// bench — how fast the NDArray kernels and the NN layers run, in one table.
 //
 //   swift run -c release bench                         the portable build
 //   swift run -c release --traits NativeCPU bench      this CPU, fused multiply-adds
@@ -129,11 +129,24 @@ for c in cases {
 
 let build: [String: Any] = ["fusedMultiplyAdd": buildUsesFusedMultiplyAdd,
                             "cores": ProcessInfo.processInfo.activeProcessorCount]
+// What a block costs beyond its products (the NN issue's budget: at most 1.3×).
+let blockRow = table.firstIndex { $0.name.hasPrefix("block ") }
+let matmulRow = table.firstIndex { $0.name == "its matmuls alone" }
+var overheads: [Double] = []
+if let blockRow, let matmulRow {
+    overheads = zip(table[matmulRow].rates, table[blockRow].rates).map { $0 / $1 }
+}
 if json {
-    print(jsonString(["build": build, "results": results]))
+    var output: [String: Any] = ["build": build, "results": results]
+    if !overheads.isEmpty { output["blockOverMatmuls"] = Dictionary(uniqueKeysWithValues: zip(threadCounts.map(String.init), overheads)) }
+    print(jsonString(output))
 } else {
     print("""
         (rates are medians; columns are \(threadCounts.map { "\($0) thread\($0 == 1 ? "" : "s")" }.joined(separator: ", ")); \
         fused multiply-add: \(buildUsesFusedMultiplyAdd ? "yes" : "no — build with --traits NativeCPU for this CPU's full speed"))
         """)
+    if !overheads.isEmpty {
+        print("block forward time / its matmuls' time: "
+              + zip(threadCounts, overheads).map { String(format: "%.2f× (%d thr)", $1, $0) }.joined(separator: ", "))
+    }
 }

@@ -13,7 +13,8 @@
 // NaN. The tests measure the error against Foundation's exp over the range
 // softmax uses (x ≤ 0) and report it in ulps.
 //
-// Not here: log, tanh or erf vectorised (the layers that need them use Foundation's).
+// Not here: log vectorised; tanh, erf and the activations built on this exp
+// are in Activations.swift.
 
 /// Float and Double: the scalars with vectorised row kernels.
 public protocol VectorizedScalar: NDFloatingPoint, SIMDScalar, Codable {

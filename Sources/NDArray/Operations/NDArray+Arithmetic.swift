@@ -114,8 +114,8 @@ extension NDArray where Scalar: NDNumeric & SignedInteger & FixedWidthInteger {
 @inlinable public func log<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { x.map { S.log($0) } }
 /// The square root of each element (NaN below 0). NumPy: `np.sqrt`.
 @inlinable public func sqrt<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { x.map { $0.squareRoot() } }
-/// The hyperbolic tangent of each element. NumPy: `np.tanh`.
-@inlinable public func tanh<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { x.map { S.tanh($0) } }
+/// The hyperbolic tangent of each element (Float: the vectorised kernel of Kernels/Activations.swift). NumPy: `np.tanh`.
+@inlinable public func tanh<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { applyUnary(.tanh, x) }
 /// The absolute value of each element. NumPy: `np.abs`.
 @inlinable public func abs<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { x.map { Swift.abs($0) } }
 /// The absolute value of each element (the most negative value stays as it is, as in NumPy). NumPy: `np.abs`.

@@ -1,0 +1,121 @@
+// DecoderBlock.swift — the decoder layer of an encoder-decoder transformer:
+// causal self-attention over the target, cross-attention to the encoder's
+// output ("memory"), then a feed-forward network.
+//
+//   pre-norm:   x = x + selfAttn(ln1(x), causal);  x = x + crossAttn(ln2(x), memory);  x = x + ffn(ln3(x))
+//   post-norm:  x = ln1(x + selfAttn(x));           x = ln2(x + crossAttn(x, memory));  x = ln3(x + ffn(x))
+//   x: [B, T, C], memory: [B, S, C]  →  [B, T, C]      (T and S may differ)
+//
+// In cross-attention the queries come from the target and the keys and values
+// from the memory, so its weights are [B, NH, T, S]: for each target token, how
+// much it reads from each source token. The memory mask hides the source's
+// padding; the self mask is causal (plus the target's padding).
+//
+// Parameters: `ln1.*`, `selfAttn.*`, `ln2.*`, `crossAttn.*`, `ln3.*`, `ffn.*`.
+//
+// Depends on: NDArray, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift
+// (and its dependencies), FeedForward.swift, TransformerBlock.swift (NormPlacement).
+// Not here: caching the memory's keys and values across generation steps.
+
+import NDArray
+
+/// A transformer decoder layer with cross-attention.
+/// PyTorch: `nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True, norm_first=…)`.
+public final class DecoderBlock<Scalar: NDFloatingPoint>: Layer {
+    /// Before (pre-norm) or after (post-norm) self-attention.
+    public let ln1: LayerNorm<Scalar>
+    /// Causal self-attention over the target.
+    public let selfAttn: MultiHeadAttention<Scalar>
+    /// Before (pre-norm) or after (post-norm) cross-attention.
+    public let ln2: LayerNorm<Scalar>
+    /// Attention from the target to the memory.
+    public let crossAttn: MultiHeadAttention<Scalar>
+    /// Before (pre-norm) or after (post-norm) the feed-forward network.
+    public let ln3: LayerNorm<Scalar>
+    /// The position-wise network.
+    public let ffn: FeedForward<Scalar>
+    /// `.pre` or `.post`.
+    public let normPlacement: NormPlacement
+
+    /// Whether dropout is active (PyTorch: `training`); setting it sets every layer inside.
+    public var isTraining = true {
+        didSet { selfAttn.isTraining = isTraining; crossAttn.isTraining = isTraining; ffn.isTraining = isTraining }
+    }
+
+    /// A decoder layer; the defaults are TransformerBlock's.
+    public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
+                normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
+                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, eps: Scalar = 1e-5,
+                using generator: inout SeededGenerator) {
+        self.normPlacement = normPlacement
+        ln1 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
+        selfAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
+                                      using: &generator)
+        ln2 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
+        crossAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
+                                       using: &generator)
+        ln3 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
+        ffn = FeedForward(hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: activation,
+                          variant: ffnVariant, bias: bias, using: &generator)
+    }
+
+    /// Each parameter under `prefix`, in the order listed here (see Layer.swift).
+    public func visitParameters(prefix: String, _ body: (String, inout NDArray<Scalar>) throws -> Void) rethrows {
+        try ln1.visitParameters(prefix: prefix + "ln1.", body)
+        try selfAttn.visitParameters(prefix: prefix + "selfAttn.", body)
+        try ln2.visitParameters(prefix: prefix + "ln2.", body)
+        try crossAttn.visitParameters(prefix: prefix + "crossAttn.", body)
+        try ln3.visitParameters(prefix: prefix + "ln3.", body)
+        try ffn.visitParameters(prefix: prefix + "ffn.", body)
+    }
+
+    /// - Parameters:
+    ///   - x: the target [B, T, C]
+    ///   - memory: the encoder's output [B, S, C]
+    ///   - mask: additive self-attention mask, broadcasting to [B, NH, T, T] (causal, plus target padding)
+    ///   - memoryMask: additive cross-attention mask, broadcasting to [B, NH, T, S] (source padding)
+    ///   - cache: the self-attention's keys and values of earlier target tokens
+    /// - Returns: [B, T, C]
+    @inlinable
+    public func forward(_ x: NDArray<Scalar>, memory: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
+                        memoryMask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil) -> NDArray<Scalar> {
+        forwardWithWeights(x, memory: memory, mask: mask, memoryMask: memoryMask, cache: cache).output
+    }
+
+    /// The same as `forward(_:memory:mask:memoryMask:cache:)`.
+    @inlinable
+    public func callAsFunction(_ x: NDArray<Scalar>, memory: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
+                               memoryMask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil) -> NDArray<Scalar> {
+        forward(x, memory: memory, mask: mask, memoryMask: memoryMask, cache: cache)
+    }
+
+    /// `forward`, also returning both attentions' weights.
+    /// - Returns: the output [B, T, C], self-attention weights [B, NH, T, T] and cross-attention weights [B, NH, T, S]
+    @inlinable
+    public func forwardWithWeights(_ x: NDArray<Scalar>, memory: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
+                                   memoryMask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil)
+        -> (output: NDArray<Scalar>, selfWeights: NDArray<Scalar>, crossWeights: NDArray<Scalar>) {
+        switch normPlacement {
+        case .pre:
+            let h1 = ln1(x)
+            var (y, selfWeights) = selfAttn.forwardWithWeights(query: h1, key: h1, value: h1, mask: mask, cache: cache)
+            y += x                                                           // x + selfAttn(ln1(x))
+            var (z, crossWeights) = crossAttn.forwardWithWeights(query: ln2(y), key: memory, value: memory,
+                                                                 mask: memoryMask)
+            z += y                                                           // y + crossAttn(ln2(y), memory)
+            var out = ffn(ln3(z))
+            out += z                                                         // z + ffn(ln3(z))
+            return (out, selfWeights, crossWeights)
+        case .post:
+            var (y, selfWeights) = selfAttn.forwardWithWeights(query: x, key: x, value: x, mask: mask, cache: cache)
+            y += x
+            y = ln1(y)                                                       // ln1(x + selfAttn(x))
+            var (z, crossWeights) = crossAttn.forwardWithWeights(query: y, key: memory, value: memory, mask: memoryMask)
+            z += y
+            z = ln2(z)                                                       // ln2(y + crossAttn(y, memory))
+            var out = ffn(z)
+            out += z
+            return (ln3(out), selfWeights, crossWeights)                     // ln3(z + ffn(z))
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// FeedForward.swift — the position-wise MLP of a transformer block, in three variants.
+//
+//   standard:  y = down(act(up(x)))                    act ∈ ReLU, GELU (exact or tanh), SiLU
+//   GLU:       y = down(sigmoid(gate(x)) ⊙ up(x))      (Dauphin et al.; Shazeer 2020)
+//   SwiGLU:    y = down(silu(gate(x)) ⊙ up(x))         (PaLM, LLaMA)
+//   x: [B, T, C] → up, gate: [B, T, F] → y: [B, T, C]        F = ffnDim, usually 4C (or ⅔·4C gated)
+//
+// Each position is transformed alone: no information moves between tokens
+// here (that is attention's job). Dropout, when training, follows `down`, as in
+// nanoGPT. Parameters: `up.weight` [F, C], `gate.weight` [F, C] (gated variants
+// only), `down.weight` [C, F], and their biases.
+//
+// Depends on: NDArray, Layer.swift, Linear.swift, Dropout.swift.
+// Not here: mixture of experts; dropout after the activation (LiteTorch has one).
+
+import NDArray
+
+/// The activation of a standard feed-forward layer. LiteTorch: `activation='relu' | 'gelu'`.
+public enum Activation: String, Sendable, CaseIterable {
+    /// max(x, 0). LiteTorch's default.
+    case relu
+    /// x·Φ(x), exact (PyTorch's 'gelu').
+    case gelu
+    /// x·Φ(x) in GPT-2's tanh form (LiteTorch's 'gelu').
+    case geluTanh
+    /// x·sigmoid(x).
+    case silu
+
+    /// The activation applied element by element; the shape is kept.
+    @inlinable
+    public func apply<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { activate(self, x) }
+}
+
+/// `activation` applied to `x` (outside the enum, where its cases would hide the functions' names).
+@inlinable
+func activate<S: NDFloatingPoint>(_ activation: Activation, _ x: NDArray<S>) -> NDArray<S> {
+    switch activation {
+    case .relu: return relu(x)
+    case .gelu: return gelu(x)
+    case .geluTanh: return gelu(x, approximate: .tanh)
+    case .silu: return silu(x)
+    }
+}
+
+/// Which feed-forward network: one activation, or a gated pair of projections.
+public enum FeedForwardVariant: String, Sendable, CaseIterable {
+    /// down(act(up(x))).
+    case standard
+    /// down(sigmoid(gate(x)) ⊙ up(x)).
+    case glu
+    /// down(silu(gate(x)) ⊙ up(x)).
+    case swiglu
+}
+
+/// A transformer's position-wise feed-forward network. LiteTorch: `FeedForward(hidden_dim, ffn_dim, dropout, activation)`.
+///
+/// ```swift
+/// let mlp = FeedForward<Float>(hiddenDim: 768, ffnDim: 3072, dropout: 0, activation: .geluTanh, using: &rng)
+/// let y = mlp(x)       // [B, T, 768] → [B, T, 768]
+/// ```
+public final class FeedForward<Scalar: NDFloatingPoint>: Layer {
+    /// C → F.
+    public let up: Linear<Scalar>
+    /// C → F, the gate (GLU and SwiGLU only).
+    public let gate: Linear<Scalar>?
+    /// F → C.
+    public let down: Linear<Scalar>
+    /// After `down`, while training.
+    public let dropout: Dropout<Scalar>
+    /// Standard, GLU or SwiGLU.
+    public let variant: FeedForwardVariant
+    /// The activation of the standard variant (the gated ones use sigmoid and SiLU).
+    public let activation: Activation
+
+    /// Whether dropout is active (PyTorch: `training`); setting it sets every layer inside.
+    public var isTraining = true { didSet { dropout.isTraining = isTraining } }
+
+    /// Weights Xavier uniform, biases zero; created in the order gate, up, down.
+    public init(hiddenDim: Int, ffnDim: Int, dropout: Double = 0.1, activation: Activation = .relu,
+                variant: FeedForwardVariant = .standard, bias: Bool = true, using generator: inout SeededGenerator) {
+        self.variant = variant
+        self.activation = activation
+        gate = variant == .standard ? nil
+            : Linear(inFeatures: hiddenDim, outFeatures: ffnDim, bias: bias, using: &generator)
+        up = Linear(inFeatures: hiddenDim, outFeatures: ffnDim, bias: bias, using: &generator)
+        down = Linear(inFeatures: ffnDim, outFeatures: hiddenDim, bias: bias, using: &generator)
+        self.dropout = Dropout(p: dropout, using: &generator)
+    }
+
+    /// Each parameter under `prefix`, in the order listed here (see Layer.swift).
+    public func visitParameters(prefix: String, _ body: (String, inout NDArray<Scalar>) throws -> Void) rethrows {
+        if let gate { try gate.visitParameters(prefix: prefix + "gate.", body) }
+        try up.visitParameters(prefix: prefix + "up.", body)
+        try down.visitParameters(prefix: prefix + "down.", body)
+    }
+
+    /// - Parameter x: [B, T, C]
+    /// - Returns: [B, T, C]
+    @inlinable
+    public func forward(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
+        let hidden: NDArray<Scalar>                               // [B, T, F]
+        switch variant {
+        case .standard: hidden = activation.apply(up(x))
+        case .glu: hidden = sigmoid(gate!(x)) * up(x)
+        case .swiglu: hidden = silu(gate!(x)) * up(x)
+        }
+        return dropout(down(hidden))                              // [B, T, F] → [B, T, C]
+    }
+
+    /// The same as `forward(_:)`.
+    @inlinable public func callAsFunction(_ x: NDArray<Scalar>) -> NDArray<Scalar> { forward(x) }
+}

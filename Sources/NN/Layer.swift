@@ -1,0 +1,113 @@
+// Layer.swift — what every layer in this module has: named parameters, a
+// parameter count, a training flag, and seeded initialisation.
+//
+//   visitParameters(prefix:)  each parameter by its stable name, read or written in place
+//   "blocks.0.attn.qkv.weight" a layer's own name for a parameter, after its parents' names
+//   train() / eval()          switch dropout on and off, in the layer and everything inside it
+//
+// A layer lists its own parameters by hand, and calls its children's
+// `visitParameters` with their names as a prefix: no reflection, no property
+// wrappers, no registry. So a layer file needs only this file and NDArray to
+// be copied out. Names follow PyTorch's `named_parameters()`: dotted paths,
+// in the order the layer created them. Checkpoints, optimizers and the
+// parameter table all walk the same list.
+//
+// Initialisation always takes an explicit `SeededGenerator`: one seed builds
+// one model, bit for bit, on every platform.
+//
+// Shape legend (all files of this module): B batch, T sequence (Tq queries,
+// Tk keys), C channels (hidden), NH heads, HS head size (C / NH), V vocabulary.
+//
+// Not here: gradients (the Backprop module), devices, dtype casts of a built layer.
+
+import NDArray
+
+/// A layer: a function of arrays with named parameters. PyTorch: `nn.Module`.
+public protocol Layer: AnyObject {
+    /// The element type of the parameters and activations: Float, or Double for precise checks.
+    associatedtype Scalar: NDFloatingPoint
+
+    /// Calls `body` with each parameter's full name (`prefix` + its name) and its value,
+    /// which `body` may replace or update in place (an optimizer step, a checkpoint load).
+    /// The order is fixed: the order in which the layer created its parameters.
+    func visitParameters(prefix: String, _ body: (String, inout NDArray<Scalar>) throws -> Void) rethrows
+
+    /// Whether the layer is training (dropout active) or evaluating (dropout the identity).
+    /// Setting it sets it in every layer inside. PyTorch: `module.training`.
+    var isTraining: Bool { get set }
+}
+
+extension Layer {
+    /// Each parameter with its full name, in order. PyTorch: `dict(module.named_parameters())`.
+    public var namedParameters: [(name: String, value: NDArray<Scalar>)] {
+        var result: [(name: String, value: NDArray<Scalar>)] = []
+        visitParameters(prefix: "") { name, value in result.append((name, value)) }
+        return result
+    }
+
+    /// The number of parameters (elements, not arrays). PyTorch: `sum(p.numel() for p in m.parameters())`.
+    public var parameterCount: Int {
+        var count = 0
+        visitParameters(prefix: "") { _, value in count += value.count }
+        return count
+    }
+
+    /// The parameter called `name`, or nil.
+    public func parameter(named name: String) -> NDArray<Scalar>? {
+        var found: NDArray<Scalar>?
+        visitParameters(prefix: "") { n, value in if n == name { found = value } }
+        return found
+    }
+
+    /// Calls `body` with each parameter's name and value, to read or change in place.
+    public func updateParameters(_ body: (String, inout NDArray<Scalar>) throws -> Void) rethrows {
+        try visitParameters(prefix: "", body)
+    }
+
+    /// Puts the layer and everything in it in training mode (dropout on). PyTorch: `module.train()`.
+    public func train() { isTraining = true }
+
+    /// Puts the layer and everything in it in evaluation mode (dropout off). PyTorch: `module.eval()`.
+    public func eval() { isTraining = false }
+}
+
+/// Stops the program with `operation: detail`: how every layer reports a programmer error
+/// (a wrong shape, an id out of range), in the words of NDArray's messages.
+@usableFromInline
+func layerFailure(_ operation: String, _ detail: String) -> Never {
+    fatalError("\(operation): \(detail)")
+}
+
+/// How a layer fills a weight when it is built. PyTorch: `torch.nn.init`.
+public enum Initialization<Scalar: NDFloatingPoint>: Sendable {
+    /// U(−a, a) with a = √(6 / (fanIn + fanOut)). PyTorch: `nn.init.xavier_uniform_`.
+    case xavierUniform
+    /// N(0, std²); GPT-2 uses std 0.02. PyTorch: `nn.init.normal_(w, 0, std)`.
+    case normal(std: Scalar)
+    /// U(−bound, bound). PyTorch: `nn.init.uniform_(w, -bound, bound)`.
+    case uniform(bound: Scalar)
+    /// All zeros. PyTorch: `nn.init.zeros_`.
+    case zeros
+    /// All ones. PyTorch: `nn.init.ones_`.
+    case ones
+
+    /// A new array of `shape` filled this way. For a weight [out, in], fanIn = in and fanOut = out
+    /// (PyTorch's rule: the first axis is fan-out, the product of the rest fan-in).
+    @inlinable
+    public func makeArray(_ shape: [Int], using generator: inout SeededGenerator) -> NDArray<Scalar> {
+        switch self {
+        case .xavierUniform:
+            let fanOut = shape.first ?? 1, fanIn = shape.dropFirst().reduce(1, *)
+            let bound = Scalar((6.0 / Double(Swift.max(fanIn + fanOut, 1))).squareRoot())
+            return .uniform(shape, low: -bound, high: bound, using: &generator)
+        case .normal(let std):
+            return .normal(shape, std: std, using: &generator)
+        case .uniform(let bound):
+            return .uniform(shape, low: -bound, high: bound, using: &generator)
+        case .zeros:
+            return .zeros(shape)
+        case .ones:
+            return .ones(shape)
+        }
+    }
+}

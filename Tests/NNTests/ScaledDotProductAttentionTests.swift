@@ -1,0 +1,58 @@
+// ScaledDotProductAttentionTests.swift — softmax(Q·Kᵀ/√HS + mask)·V.
+//
+// After reading this file you should know the shapes (weights [.., Tq, Tk],
+// output [.., Tq, HS]), that each row of weights sums to 1 over the keys, that a
+// causal mask leaves exactly zero weight on the future, and how to work one
+// example by hand.
+
+import NDArray
+import NN
+import XCTest
+
+final class ScaledDotProductAttentionTests: XCTestCase {
+    func testShapesAsInLiteTorch() {
+        // LiteTorch's test_scaled_dot_product_attention_shape: (2, 10, 64) → output (2, 10, 64), weights (2, 10, 10).
+        let x = randomArray([2, 10, 64], seed: 1)
+        let (output, weights) = ScaledDotProductAttention<Float>()(query: x, key: x, value: x)
+        XCTAssertEqual(output.shape, [2, 10, 64])
+        XCTAssertEqual(weights.shape, [2, 10, 10])
+    }
+
+    func testWeightsSumToOneOverTheKeys() {
+        let q = randomArray([2, 3, 5, 8], seed: 2), k = randomArray([2, 3, 7, 8], seed: 3)
+        let v = randomArray([2, 3, 7, 4], seed: 4)
+        let (output, weights) = ScaledDotProductAttention<Float>()(query: q, key: k, value: v)
+        XCTAssertEqual(output.shape, [2, 3, 5, 4])
+        assertClose(weights.sum(axis: -1), .ones([2, 3, 5]), tolerance: 1e-6)
+    }
+
+    func testCausalWeightsAreExactlyZeroOnTheFuture() {
+        // LiteTorch's test_causal_mask checks < 1e-6; with −∞ it is exactly 0.
+        let x = randomArray([1, 4, 16], seed: 5)
+        let (_, weights) = ScaledDotProductAttention<Float>()(query: x, key: x, value: x, mask: createCausalMask(seqLen: 4))
+        for i in 0..<4 {
+            for j in (i + 1)..<4 { XCTAssertEqual(weights[0, i, j].item(), 0) }
+        }
+    }
+
+    func testOneQueryByHand() {
+        // q = [1, 1], keys [2, 0] and [0, 0]: scores (2, 0)/√2; weights e^√2/(e^√2 + 1) and 1/(e^√2 + 1).
+        let q: NDArray<Double> = [[1, 1]], k: NDArray<Double> = [[2, 0], [0, 0]], v: NDArray<Double> = [[10, 0], [0, 10]]
+        let (output, weights) = ScaledDotProductAttention<Double>()(query: q, key: k, value: v)
+        let e = Foundation.exp(2.0.squareRoot())
+        assertClose(weights, [[e / (e + 1), 1 / (e + 1)]], tolerance: 1e-15)
+        assertClose(output, [[10 * e / (e + 1), 10 / (e + 1)]], tolerance: 1e-14)
+    }
+
+    func testDropoutOnTheWeightsOnlyWhileTraining() {
+        var rng = generator()
+        let attention = ScaledDotProductAttention<Float>(dropout: 0.5, using: &rng)
+        let x = randomArray([1, 6, 8], seed: 6)
+        let plain = ScaledDotProductAttention<Float>()(query: x, key: x, value: x).output
+        XCTAssertNotEqual(attention(query: x, key: x, value: x).output, plain)
+        attention.eval()
+        XCTAssertEqual(attention(query: x, key: x, value: x).output, plain)
+    }
+}
+
+import Foundation
