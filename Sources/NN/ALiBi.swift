@@ -64,4 +64,16 @@ public final class ALiBi<Scalar: NDFloatingPoint>: Layer {
         }
         return NDArray(shape: [slopes.count, queryLength, keyLength], scalars: values)
     }
+
+    /// The same as `bias(queryLength:keyLength:)`: [NH, Tq, Tk].
+    @inlinable
+    public func forward(queryLength: Int, keyLength: Int) -> NDArray<Scalar> {
+        bias(queryLength: queryLength, keyLength: keyLength)
+    }
+
+    /// The same as `bias(queryLength:keyLength:)`: [NH, Tq, Tk].
+    @inlinable
+    public func callAsFunction(queryLength: Int, keyLength: Int) -> NDArray<Scalar> {
+        bias(queryLength: queryLength, keyLength: keyLength)
+    }
 }

@@ -9,7 +9,9 @@
 // In cross-attention the queries come from the target and the keys and values
 // from the memory, so its weights are [B, NH, T, S]: for each target token, how
 // much it reads from each source token. The memory mask hides the source's
-// padding; the self mask is causal (plus the target's padding).
+// padding. The self mask is the caller's to give, as in PyTorch: pass
+// `createCausalMask(seqLen: T)` (plus the target's padding) for a decoder;
+// without it the target attends both ways.
 //
 // Parameters: `ln1.*`, `selfAttn.*`, `ln2.*`, `crossAttn.*`, `ln3.*`, `ffn.*`.
 //
@@ -39,7 +41,11 @@ public final class DecoderBlock<Scalar: NDFloatingPoint>: Layer {
 
     /// Whether dropout is active (PyTorch: `training`); setting it sets every layer inside.
     public var isTraining = true {
-        didSet { selfAttn.isTraining = isTraining; crossAttn.isTraining = isTraining; ffn.isTraining = isTraining }
+        didSet {
+            for layer in [ln1, ln2, ln3] { layer.isTraining = isTraining }
+            for layer in [selfAttn, crossAttn] { layer.isTraining = isTraining }
+            ffn.isTraining = isTraining
+        }
     }
 
     /// A decoder layer; the defaults are TransformerBlock's.

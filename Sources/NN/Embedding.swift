@@ -7,7 +7,7 @@
 // outside 0..<V is a programmer error (the tokenizer made it) and stops with
 // the id, where it was and the vocabulary size.
 //
-// Depends on: NDArray, Layer.swift.
+// Depends on: NDArray, Layer.swift (`layerFailure`, `position(of:in:)`).
 // Not here: padding_idx, max_norm, sparse gradients (PyTorch options).
 
 import NDArray
@@ -69,13 +69,3 @@ public final class Embedding<Scalar: NDFloatingPoint>: Layer {
     @inlinable public func callAsFunction(_ ids: NDArray<Int>) -> NDArray<Scalar> { forward(ids) }
 }
 
-/// The multi-index of the `flat`-th element of an array of `shape` in row-major order: `[1, 3]`.
-@usableFromInline
-func position(of flat: Int, in shape: [Int]) -> [Int] {
-    var rest = flat, index = [Int](repeating: 0, count: shape.count)
-    for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
-        index[axis] = rest % shape[axis]
-        rest /= shape[axis]
-    }
-    return index
-}

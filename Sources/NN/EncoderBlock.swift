@@ -9,6 +9,7 @@
 // same code; this name says how it is used.
 //
 // Depends on: TransformerBlock.swift (and its dependencies).
+// Not here: a separate implementation (there is nothing to add to TransformerBlock).
 
 import NDArray
 

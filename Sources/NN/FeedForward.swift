@@ -7,8 +7,8 @@
 //
 // Each position is transformed alone: no information moves between tokens
 // here (that is attention's job). Dropout, when training, follows `down`, as in
-// nanoGPT. Parameters: `up.weight` [F, C], `gate.weight` [F, C] (gated variants
-// only), `down.weight` [C, F], and their biases.
+// nanoGPT. Parameters, in this order: `gate.weight` [F, C] (gated variants
+// only), `up.weight` [F, C], `down.weight` [C, F], and their biases.
 //
 // Depends on: NDArray, Layer.swift, Linear.swift, Dropout.swift.
 // Not here: mixture of experts; dropout after the activation (LiteTorch has one).
@@ -73,7 +73,9 @@ public final class FeedForward<Scalar: NDFloatingPoint>: Layer {
     public let activation: Activation
 
     /// Whether dropout is active (PyTorch: `training`); setting it sets every layer inside.
-    public var isTraining = true { didSet { dropout.isTraining = isTraining } }
+    public var isTraining = true {
+        didSet { for layer in [gate, up, down].compactMap({ $0 }) { layer.isTraining = isTraining }; dropout.isTraining = isTraining }
+    }
 
     /// Weights Xavier uniform, biases zero; created in the order gate, up, down.
     public init(hiddenDim: Int, ffnDim: Int, dropout: Double = 0.1, activation: Activation = .relu,

@@ -22,6 +22,7 @@ public final class GELU<Scalar: NDFloatingPoint>: Layer {
     /// GELU has no dropout; the flag is kept for the protocol.
     public var isTraining = true
 
+    /// GELU in the exact form (PyTorch's default) or GPT-2's tanh form.
     public init(approximate: GELUApproximation = .exact) { self.approximate = approximate }
 
     /// None: this layer has no parameters.

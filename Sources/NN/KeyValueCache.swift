@@ -8,7 +8,7 @@
 // grows by doubling (like Swift's Array): each append copies only the new
 // tokens, and what is returned are views of the storage, no copies.
 //
-// Depends on: NDArray.
+// Depends on: NDArray, Layer.swift (`layerFailure`).
 // Not here: paged or quantised caches; reordering beams (the GPT module's generate does).
 
 import NDArray
@@ -27,9 +27,9 @@ public final class KeyValueCache<Scalar: NDFloatingPoint> {
     /// An empty cache.
     public init() {}
 
-    /// The cached keys: [B, NH, count, HS], or nil when empty.
+    /// The cached keys: [B, NH, count, HS], or nil before the first append.
     public var keys: NDArray<Scalar>? { keyStorage.map { $0[.all, .all, 0..<count] } }
-    /// The cached values: [B, NH, count, HS], or nil when empty.
+    /// The cached values: [B, NH, count, HS], or nil before the first append.
     public var values: NDArray<Scalar>? { valueStorage.map { $0[.all, .all, 0..<count] } }
 
     /// Appends the keys and values of T new tokens.
@@ -44,8 +44,13 @@ public final class KeyValueCache<Scalar: NDFloatingPoint> {
         }
         let (b, heads, t, size) = (keys.shape[0], keys.shape[1], keys.shape[2], keys.shape[3])
         if let stored = keyStorage, [stored.shape[0], stored.shape[1], stored.shape[3]] != [b, heads, size] {
+            if count == 0 {                                      // a new sequence of another shape
+                keyStorage = nil
+                valueStorage = nil
+            } else {
             layerFailure("KeyValueCache.append", "keys \(keys.shape) do not match the cached [B, NH, count, HS] = "
                             + "\([stored.shape[0], stored.shape[1], count, stored.shape[3]])")
+            }
         }
         let needed = count + t
         if needed > (keyStorage?.shape[2] ?? 0) {
@@ -59,7 +64,7 @@ public final class KeyValueCache<Scalar: NDFloatingPoint> {
         return (keyStorage![.all, .all, 0..<count], valueStorage![.all, .all, 0..<count])
     }
 
-    /// Forgets every token (the storage is kept for the next sequence).
+    /// Forgets every token (the storage is kept for the next sequence, which may have another B or NH).
     public func removeAll() { storedCount = 0 }
 
     /// Keeps the first `newCount` tokens.

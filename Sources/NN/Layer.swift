@@ -7,8 +7,8 @@
 //
 // A layer lists its own parameters by hand, and calls its children's
 // `visitParameters` with their names as a prefix: no reflection, no property
-// wrappers, no registry. So a layer file needs only this file and NDArray to
-// be copied out. Names follow PyTorch's `named_parameters()`: dotted paths,
+// wrappers, no registry. So a layer file can be copied out with this file,
+// NDArray, and the files its header names under "Depends on". Names follow PyTorch's `named_parameters()`: dotted paths,
 // in the order the layer created them. Checkpoints, optimizers and the
 // parameter table all walk the same list.
 //
@@ -23,6 +23,9 @@
 import NDArray
 
 /// A layer: a function of arrays with named parameters. PyTorch: `nn.Module`.
+///
+/// Each layer has `forward` and `callAsFunction`, but they are not requirements of the protocol:
+/// layers take different inputs (token ids, one array, query/key/value and a mask).
 public protocol Layer: AnyObject {
     /// The element type of the parameters and activations: Float, or Double for precise checks.
     associatedtype Scalar: NDFloatingPoint
@@ -91,13 +94,17 @@ public enum Initialization<Scalar: NDFloatingPoint>: Sendable {
     /// All ones. PyTorch: `nn.init.ones_`.
     case ones
 
-    /// A new array of `shape` filled this way. For a weight [out, in], fanIn = in and fanOut = out
-    /// (PyTorch's rule: the first axis is fan-out, the product of the rest fan-in).
+    /// A new array of `shape` filled this way. For a weight [out, in], fanIn = in and fanOut = out;
+    /// beyond two axes each is multiplied by the product of the rest (PyTorch's rule).
     @inlinable
     public func makeArray(_ shape: [Int], using generator: inout SeededGenerator) -> NDArray<Scalar> {
         switch self {
         case .xavierUniform:
-            let fanOut = shape.first ?? 1, fanIn = shape.dropFirst().reduce(1, *)
+            if shape.count < 2 {
+                layerFailure("Initialization.xavierUniform", "needs at least 2 axes ([out, in]), got shape \(shape)")
+            }
+            let receptive = shape.dropFirst(2).reduce(1, *)
+            let fanOut = shape[0] * receptive, fanIn = shape[1] * receptive
             let bound = Scalar((6.0 / Double(Swift.max(fanIn + fanOut, 1))).squareRoot())
             return .uniform(shape, low: -bound, high: bound, using: &generator)
         case .normal(let std):
@@ -110,4 +117,15 @@ public enum Initialization<Scalar: NDFloatingPoint>: Sendable {
             return .ones(shape)
         }
     }
+}
+
+/// The multi-index of the `flat`-th element of an array of `shape` in row-major order: `[1, 3]`.
+@usableFromInline
+func position(of flat: Int, in shape: [Int]) -> [Int] {
+    var rest = flat, index = [Int](repeating: 0, count: shape.count)
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
+        index[axis] = rest % shape[axis]
+        rest /= shape[axis]
+    }
+    return index
 }

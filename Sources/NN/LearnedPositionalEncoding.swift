@@ -60,4 +60,8 @@ public final class LearnedPositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     /// The same as `forward(seqLen:offset:)`.
     @inlinable
     public func callAsFunction(seqLen: Int, offset: Int = 0) -> NDArray<Scalar> { forward(seqLen: seqLen, offset: offset) }
+
+    /// The same as `forward(positions:)`: [B, T] → [B, T, C].
+    @inlinable
+    public func callAsFunction(positions: NDArray<Int>) -> NDArray<Scalar> { forward(positions: positions) }
 }

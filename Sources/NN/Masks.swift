@@ -12,7 +12,7 @@
 // singleton axes so that it broadcasts over the heads and the queries of
 // [B, NH, Tq, Tk] scores, as masks from `createPaddingMask` must.
 //
-// Depends on: NDArray.
+// Depends on: NDArray, Layer.swift (`layerFailure`).
 // Not here: boolean masks (build one with `NDArray.where(allowed, 0, -.infinity)`).
 
 import NDArray
@@ -52,6 +52,7 @@ public func createCausalMask<Scalar: NDFloatingPoint>(queryLength: Int, keyLengt
 /// Shape: [B, 1, 1, maxLen], broadcasting over heads and queries.
 @inlinable
 public func createPaddingMask<Scalar: NDFloatingPoint>(seqLengths: [Int], maxLen: Int) -> NDArray<Scalar> {
+    if maxLen < 0 { layerFailure("createPaddingMask", "maxLen (\(maxLen)) must not be negative") }
     var values = [Scalar](repeating: 0, count: seqLengths.count * maxLen)
     for (b, length) in seqLengths.enumerated() {
         if length < 0 || length > maxLen {

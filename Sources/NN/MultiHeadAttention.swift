@@ -22,7 +22,8 @@
 // on the attention weights and after `proj` (nanoGPT's attn and resid dropout).
 //
 // Depends on: NDArray, Layer.swift, Linear.swift, Dropout.swift,
-// ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift.
+// ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift
+// (even without rotary positions: its type is named here) and PositionalEncoding.swift.
 // Not here: grouped-query attention, separate key/value head counts, flash attention.
 
 import NDArray
@@ -55,7 +56,10 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
 
     /// Whether dropout is active (PyTorch: `training`); setting it sets every layer inside.
     public var isTraining = true {
-        didSet { attention.isTraining = isTraining; residualDropout.isTraining = isTraining }
+        didSet {
+            qkv.isTraining = isTraining; proj.isTraining = isTraining; rotary?.isTraining = isTraining
+            attention.isTraining = isTraining; residualDropout.isTraining = isTraining
+        }
     }
 
     /// Weights Xavier uniform, biases zero; `rotary` must have headDim = C / NH.

@@ -72,6 +72,10 @@ public final class PositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     /// The same as `forward(seqLen:offset:)`.
     @inlinable
     public func callAsFunction(seqLen: Int, offset: Int = 0) -> NDArray<Scalar> { forward(seqLen: seqLen, offset: offset) }
+
+    /// The same as `forward(positions:)`: [B, T] → [B, T, C].
+    @inlinable
+    public func callAsFunction(positions: NDArray<Int>) -> NDArray<Scalar> { forward(positions: positions) }
 }
 
 /// Traps unless every position is in 0..<count, naming the layer, the position and where it was.

@@ -95,6 +95,12 @@ public final class RotaryEmbedding<Scalar: NDFloatingPoint>: Layer {
     @inlinable
     public func callAsFunction(_ x: NDArray<Scalar>, offset: Int = 0) -> NDArray<Scalar> { forward(x, offset: offset) }
 
+    /// The same as `forward(_:positions:)`: [B, NH, T, HS] with positions [B, T] or [T].
+    @inlinable
+    public func callAsFunction(_ x: NDArray<Scalar>, positions: NDArray<Int>) -> NDArray<Scalar> {
+        forward(x, positions: positions)
+    }
+
     /// [x1·cos − x2·sin, x2·cos + x1·sin] along the last axis.
     @inlinable
     func rotate(_ x: NDArray<Scalar>, cos c: NDArray<Scalar>, sin s: NDArray<Scalar>) -> NDArray<Scalar> {

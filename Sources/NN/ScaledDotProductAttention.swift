@@ -56,7 +56,10 @@ public final class ScaledDotProductAttention<Scalar: NDFloatingPoint>: Layer {
         let headSize = query.shape[query.ndim - 1]
         var scores = matmul(query, key.swappedAxes(-1, -2))      // [B, NH, Tq, HS]·[B, NH, HS, Tk] → [B, NH, Tq, Tk]
         scores *= Scalar(1 / Double(headSize).squareRoot())     // in place
-        if let mask { scores = addMask(scores, mask) }
+        if let mask {
+            checkMask(mask, scores: scores.shape)
+            scores += mask                                       // in place: [B, NH, Tq, Tk] + mask
+        }
         let weights = scores.softmax(axis: -1)                   // [B, NH, Tq, Tk]
         let output = matmul(dropout(weights), value)             // [B, NH, Tq, Tk]·[B, NH, Tk, HSv] → [B, NH, Tq, HSv]
         return (output, weights)
@@ -70,17 +73,12 @@ public final class ScaledDotProductAttention<Scalar: NDFloatingPoint>: Layer {
     }
 }
 
-/// scores + mask: in place when the mask broadcasts to the scores' shape, else a new, larger array.
+/// Traps unless `mask` broadcasts to exactly the scores' shape: a mask that would enlarge the
+/// scores (a [B, 1, 1, Tk] padding mask on [B, Tq, Tk] scores without heads) is a mistake.
 @inlinable
-func addMask<S: NDFloatingPoint>(_ scores: NDArray<S>, _ mask: NDArray<S>) -> NDArray<S> {
-    guard let shape = try? broadcastShapes(scores.shape, mask.shape, operation: "attention mask") else {
-        layerFailure("attention", "mask of shape \(mask.shape) does not broadcast to scores of shape \(scores.shape) "
+func checkMask<S>(_ mask: NDArray<S>, scores shape: [Int]) {
+    if (try? broadcastShapes(shape, mask.shape, operation: "attention mask")) != shape {
+        layerFailure("attention", "mask of shape \(mask.shape) does not broadcast to scores of shape \(shape) "
                         + "([B, NH, Tq, Tk])")
     }
-    if shape == scores.shape {
-        var scores = scores
-        scores += mask
-        return scores
-    }
-    return scores + mask
 }

@@ -13,11 +13,11 @@
 // since use it. With a causal mask this is a decoder-only (GPT) block; with a
 // padding mask, an encoder block (EncoderBlock.swift).
 //
-// Parameters: `ln1.*`, `attn.qkv.*`, `attn.proj.*`, `ln2.*`, `ffn.up.*`,
-// (`ffn.gate.*`), `ffn.down.*`.
+// Parameters, in this order: `ln1.*`, `attn.qkv.*`, `attn.proj.*`, `ln2.*`,
+// (`ffn.gate.*`), `ffn.up.*`, `ffn.down.*`.
 //
 // Depends on: NDArray, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift
-// (and its dependencies), FeedForward.swift.
+// (and its dependencies), FeedForward.swift (and its).
 // Not here: parallel attention + FFN (GPT-J), layer scale, RMSNorm as the norm.
 
 import NDArray
@@ -51,7 +51,7 @@ public final class TransformerBlock<Scalar: NDFloatingPoint>: Layer {
 
     /// Whether dropout is active (PyTorch: `training`); setting it sets every layer inside.
     public var isTraining = true {
-        didSet { attn.isTraining = isTraining; ffn.isTraining = isTraining }
+        didSet { for layer in [ln1, ln2] { layer.isTraining = isTraining }; attn.isTraining = isTraining; ffn.isTraining = isTraining }
     }
 
     /// A block with LiteTorch's defaults: pre-norm, GELU in its tanh form (GPT-2's), biases everywhere.

@@ -92,6 +92,11 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(tanh(x).scalars, x.scalars.map { Foundation.tanh($0) })
         assertClose(gelu(x), x * 0.5 * (1 + erf(x / 2.0.squareRoot())), tolerance: 1e-15)
         assertClose(silu(x), x * sigmoid(x), tolerance: 1e-15)
+        // Far below zero the tanh form is x·sigmoid(2u), not 0: written as x/2·(1 + tanh u) it would cancel.
+        let u = 0.7978845608028654 * (-8 + 0.044715 * -512)
+        XCTAssertEqual(gelu(NDArray<Double>([-8]), approximate: .tanh).item(), -8 / (1 + Foundation.exp(-2 * u)),
+                       accuracy: 1e-300)
+        XCTAssertLessThan(gelu(NDArray<Double>([-8]), approximate: .tanh).item(), 0)
     }
 
     func testLayoutsAndShapesAreKept() {

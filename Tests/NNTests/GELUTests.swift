@@ -21,6 +21,9 @@ final class GELUTests: XCTestCase {
         for form in GELUApproximation.allCases {
             let layer = GELU<Float>(approximate: form)
             assertClose(layer(x), layer.forwardReference(x), tolerance: 1e-6, "\(form)")
+            // Double runs Foundation's erf and exp, sharing no code with the Float kernel.
+            assertClose(layer(x), GELU<Double>(approximate: form)(x.asType(Double.self)).asType(Float.self),
+                        tolerance: 1e-6, "\(form) against Double")
         }
     }
 

@@ -23,11 +23,13 @@ final class LayerTests: XCTestCase {
         var rng = generator()
         let decoder = DecoderBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, using: &rng)
         decoder.eval()
-        XCTAssertFalse(decoder.selfAttn.residualDropout.isTraining)
-        XCTAssertFalse(decoder.crossAttn.attention.dropout.isTraining)
-        XCTAssertFalse(decoder.ffn.dropout.isTraining)
+        let everyLayer: [any Layer] = [decoder.ln1, decoder.ln2, decoder.ln3, decoder.selfAttn, decoder.selfAttn.qkv,
+                                       decoder.selfAttn.proj, decoder.selfAttn.residualDropout,
+                                       decoder.crossAttn.attention, decoder.crossAttn.attention.dropout,
+                                       decoder.ffn, decoder.ffn.up, decoder.ffn.down, decoder.ffn.dropout]
+        XCTAssertTrue(everyLayer.allSatisfy { !$0.isTraining })
         decoder.train()
-        XCTAssertTrue(decoder.crossAttn.attention.dropout.isTraining)
+        XCTAssertTrue(everyLayer.allSatisfy { $0.isTraining })
     }
 
     func testInitialisations() {
@@ -38,8 +40,15 @@ final class LayerTests: XCTestCase {
         XCTAssertLessThanOrEqual(abs(uniform).max(), 0.5)
         XCTAssertEqual(Double(uniform.var()), 0.25 / 3, accuracy: 0.003)
         // Xavier: a = √(6 / (fanIn + fanOut)) = √(6 / (30 + 10)).
-        let xavier = Initialization<Float>.xavierUniform.makeArray([10, 30], using: &rng)
-        XCTAssertLessThanOrEqual(abs(xavier).max(), Float((6.0 / 40).squareRoot()))
+        let xavier = Initialization<Float>.xavierUniform.makeArray([100, 300], using: &rng)
+        let a = (6.0 / 400).squareRoot()
+        XCTAssertLessThanOrEqual(Double(abs(xavier).max()), a)
+        XCTAssertEqual(Double(xavier.var()), a * a / 3, accuracy: 0.03 * a * a / 3)
+        // Beyond two axes, both fans take the product of the rest: [40, 50, 30] has fanIn 50·30, fanOut 40·30.
+        let kernel = Initialization<Float>.xavierUniform.makeArray([40, 50, 30], using: &rng)
+        let b = (6.0 / Double(50 * 30 + 40 * 30)).squareRoot()
+        XCTAssertLessThanOrEqual(Double(abs(kernel).max()), b)
+        XCTAssertGreaterThan(Double(abs(kernel).max()), 0.99 * b)
         XCTAssertEqual(Initialization<Float>.zeros.makeArray([2], using: &rng), [0, 0])
         XCTAssertEqual(Initialization<Float>.ones.makeArray([2], using: &rng), [1, 1])
     }

@@ -70,9 +70,44 @@ final class MultiHeadAttentionTests: XCTestCase {
         var rng = generator()
         let attention = MultiHeadAttention<Float>(hiddenDim: 64, numHeads: 4, dropout: 0, using: &rng)
         let x = randomArray([2, 8, 64], seed: 2)
-        XCTAssertEqual(attention(query: x, key: x, value: x).shape, [2, 8, 64])
+        let y = attention(query: x, key: x, value: x)
+        XCTAssertEqual(y.shape, [2, 8, 64])
+        assertClose(y, byHand(attention, x), tolerance: 1e-5)
         XCTAssertEqual(MultiHeadAttention<Float>(hiddenDim: 96, numHeads: 8, using: &rng).headDim, 12)
         XCTAssertEqual(attention.namedParameters.map(\.name), ["qkv.weight", "qkv.bias", "proj.weight", "proj.bias"])
+    }
+
+    /// Multi-head self-attention spelled out one head at a time from the layer's weights.
+    private func byHand(_ attention: MultiHeadAttention<Float>, _ x: NDArray<Float>, mask: NDArray<Float>? = nil,
+                        rotary: RotaryEmbedding<Float>? = nil) -> NDArray<Float> {
+        let (b, t, c, hs) = (x.shape[0], x.shape[1], attention.hiddenDim, attention.headDim)
+        let w = attention.qkv.weight, bias = attention.qkv.bias!
+        var heads: [NDArray<Float>] = []
+        for h in 0..<attention.numHeads {
+            let rows = { (part: Int) in (part * c + h * hs)..<(part * c + (h + 1) * hs) }
+            var q = matmul(x, w[rows(0)].T) + bias[rows(0)]                       // [B, T, HS]
+            var k = matmul(x, w[rows(1)].T) + bias[rows(1)]
+            let v = matmul(x, w[rows(2)].T) + bias[rows(2)]
+            if let rotary {
+                q = rotary(q.reshaped(b, 1, t, hs)).reshaped(b, t, hs)
+                k = rotary(k.reshaped(b, 1, t, hs)).reshaped(b, t, hs)
+            }
+            var scores = matmul(q, k.swappedAxes(-1, -2)) / Float(hs).squareRoot()  // [B, T, T]
+            if let mask { scores = scores + mask }
+            heads.append(matmul(scores.softmax(axis: -1), v))                     // [B, T, HS]
+        }
+        return attention.proj(concatenate(heads, axis: -1))                       // [B, T, C]
+    }
+
+    func testRotaryPositionsRotateQueriesAndKeys() {
+        var rng = generator(9)
+        let rotary = RotaryEmbedding<Float>(headDim: 4, maxSeqLen: 16)
+        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, rotary: rotary, using: &rng)
+        let x = randomArray([2, 6, 16], seed: 10)
+        let mask: NDArray<Float> = createCausalMask(seqLen: 6)
+        let y = attention(query: x, key: x, value: x, mask: mask)
+        assertClose(y, byHand(attention, x, mask: mask, rotary: rotary), tolerance: 1e-5)
+        XCTAssertGreaterThan(abs(y - byHand(attention, x, mask: mask)).max(), 1e-3, "the rotation changes the result")
     }
 
     func testCausalAttentionNeverLooksAhead() {
@@ -119,22 +154,5 @@ final class MultiHeadAttentionTests: XCTestCase {
             XCTAssertEqual(cache.count, 7)
             assertClose(concatenate(pieces, axis: 1), full, tolerance: 1e-5, rotary == nil ? "plain" : "rotary")
         }
-    }
-
-    func testCacheGrowsAndKeepsWhatItHad() {
-        let cache = KeyValueCache<Float>()
-        var all: [NDArray<Float>] = []
-        for step in 0..<20 {
-            let k = randomArray([1, 2, 1, 3], seed: UInt64(step))
-            all.append(k)
-            let (keys, values) = cache.append(keys: k, values: k * 2)
-            XCTAssertEqual(keys, concatenate(all, axis: 2))
-            XCTAssertEqual(values, keys * 2)
-        }
-        cache.truncate(to: 5)
-        XCTAssertEqual(cache.keys, concatenate(Array(all[0..<5]), axis: 2))
-        cache.removeAll()
-        XCTAssertEqual(cache.count, 0)
-        XCTAssertEqual(cache.keys?.shape, [1, 2, 0, 3])
     }
 }

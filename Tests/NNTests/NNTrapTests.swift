@@ -48,6 +48,16 @@ struct NNTrapTests {
             "attention: mask of shape [2, 2] does not broadcast to scores of shape [1, 2, 3, 3] ([B, NH, Tq, Tk])"))
     }
 
+    @Test func aPaddingMaskOnScoresWithoutHeads() async {
+        // [B, 1, 1, Tk] on [B, Tq, Tk] scores would broadcast to [B, B, Tq, Tk]: mixing the batch entries.
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let x = NDArray<Float>.zeros([2, 3, 4])
+            _ = ScaledDotProductAttention<Float>()(query: x, key: x, value: x, mask: createPaddingMask(seqLengths: [3, 2], maxLen: 3))
+        }
+        #expect(message(result).contains(
+            "attention: mask of shape [2, 1, 1, 3] does not broadcast to scores of shape [2, 3, 3] ([B, NH, Tq, Tk])"))
+    }
+
     @Test func positionsPastTheTable() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             var rng = SeededGenerator(seed: 0)

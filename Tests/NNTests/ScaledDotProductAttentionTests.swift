@@ -16,6 +16,13 @@ final class ScaledDotProductAttentionTests: XCTestCase {
         let (output, weights) = ScaledDotProductAttention<Float>()(query: x, key: x, value: x)
         XCTAssertEqual(output.shape, [2, 10, 64])
         XCTAssertEqual(weights.shape, [2, 10, 10])
+        // …and the values: the formula in Double, one batch entry at a time.
+        let d = x.asType(Double.self)
+        for b in 0..<2 {
+            let p = (matmul(d[b], d[b].T) / 8).softmax(axis: -1)                  // √64 = 8
+            assertClose(weights[b].asType(Double.self), p, tolerance: 1e-6)
+            assertClose(output[b].asType(Double.self), matmul(p, d[b]), tolerance: 1e-5)
+        }
     }
 
     func testWeightsSumToOneOverTheKeys() {

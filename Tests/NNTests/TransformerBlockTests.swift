@@ -83,3 +83,16 @@ final class TransformerBlockTests: XCTestCase {
         assertClose(concatenate(steps, axis: 1), full, tolerance: 1e-5)
     }
 }
+
+extension TransformerBlockTests {
+    func testTheREADMEExample() {
+        var rng = SeededGenerator(seed: 0)
+        let block = TransformerBlock<Float>(hiddenDim: 64, numHeads: 4, ffnDim: 256, dropout: 0, using: &rng)
+        let x = NDArray<Float>.normal([2, 8, 64], using: &rng)
+        let (y, weights) = block.forwardWithWeights(x, mask: createCausalMask(seqLen: 8))
+        XCTAssertEqual(y.shape, [2, 8, 64])
+        XCTAssertEqual(weights.shape, [2, 4, 8, 8])
+        XCTAssertEqual(block.namedParameters.first?.name, "ln1.weight")
+        assertClose(weights.sum(axis: -1), .ones([2, 4, 8]), tolerance: 1e-6)
+    }
+}

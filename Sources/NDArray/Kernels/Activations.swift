@@ -69,9 +69,9 @@ func unaryScalar(_ op: UnaryOperation, _ x: Double) -> Double {
     case .silu: return x / (1 + Foundation.exp(-x))
     case .relu: return x < 0 ? 0 : x
     case .gelu: return 0.5 * x * Foundation.erfc(-x * 0.70710678118654752)
-    case .geluTanh:
+    case .geluTanh:  // x/2 · (1 + tanh u) as x / (1 + e^−2u): no cancellation for negative u
         let u = 0.79788456080286536 * (x + 0.044715 * x * x * x)
-        return 0.5 * x * (1 + Foundation.tanh(u))
+        return x / (1 + Foundation.exp(-2 * u))
     }
 }
 

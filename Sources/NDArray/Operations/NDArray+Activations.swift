@@ -24,7 +24,8 @@ public enum GELUApproximation: String, Sendable, CaseIterable {
     case tanh
 }
 
-/// `op` on every element: the vectorised kernel for Float and Double, Foundation in Double otherwise.
+/// `op` on every element: the vectorised kernel for Float, Foundation per element for Double (threaded, both)
+/// and for any other scalar type (through Double).
 @inlinable
 func applyUnary<S: NDFloatingPoint>(_ op: UnaryOperation, _ x: NDArray<S>) -> NDArray<S> {
     guard S.self == Float.self || S.self == Double.self else {
