@@ -7,7 +7,8 @@
 #    is behind a package trait (NativeCPU), so the default build needs none.
 # 2. A small consumer package depends on a tagged local git clone of this
 #    repository (`from: "99.0.0"`, the committed HEAD), builds in release and
-#    checks a matmul against the reference: the portable default build.
+#    checks a matmul against the reference and runs an NN block: the portable
+#    default build.
 # 3. The same consumer enables the trait (`traits: ["NativeCPU"]`) and checks
 #    that the build now fuses multiply-adds and still gives the right product.
 # Exits non-zero, saying which step failed.
@@ -42,7 +43,8 @@ let package = Package(
     name: "Consumer",
     dependencies: [.package(url: "$work/dependency", from: "99.0.0"$1)],
     targets: [.executableTarget(name: "Consumer",
-                                dependencies: [.product(name: "NDArray", package: "dependency")])]
+                                dependencies: [.product(name: "NDArray", package: "dependency"),
+                                               .product(name: "NN", package: "dependency")])]
 )
 MANIFEST
 }
@@ -55,6 +57,13 @@ let fast = matmul(a, b.T.T), slow = matmulReference(a, b)
 let error = abs(fast - slow).max()
 print("fma=\(buildUsesFusedMultiplyAdd) error=\(error)")
 if !(error < 1e-4) { fatalError("matmul differs from the reference by \(error)") }
+// The NN layers, specialised in this package: a block whose causal outputs never look ahead.
+let block = TransformerBlock<Float>(hiddenDim: 32, numHeads: 4, ffnDim: 64, dropout: 0, using: &rng)
+var x = NDArray<Float>.normal([1, 6, 32], using: &rng)
+let before = block(x, mask: createCausalMask(seqLen: 6))
+x[0, 5] = NDArray<Float>.zeros([32])
+let after = block(x, mask: createCausalMask(seqLen: 6))
+if after[0, 0..<5] != before[0, 0..<5] || after[0, 5] == before[0, 5] { fatalError("the block looked ahead") }
 SWIFT
 write_manifest ""
 (cd "$work/consumer" && swift build -c release > "$work/build.log" 2>&1) || { cat "$work/build.log"; fail "default build failed"; }
