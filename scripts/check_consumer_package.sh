@@ -50,6 +50,7 @@ MANIFEST
 }
 cat > "$work/consumer/Sources/Consumer/main.swift" <<'SWIFT'
 import NDArray
+import NN
 var rng = SeededGenerator(seed: 1)
 let a = NDArray<Float>.uniform([67, 300], low: -1, high: 1, using: &rng)
 let b = NDArray<Float>.uniform([300, 45], low: -1, high: 1, using: &rng)
