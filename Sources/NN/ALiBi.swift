@@ -25,7 +25,7 @@ public final class ALiBi<Scalar: NDFloatingPoint>: Layer {
     /// No parameters, no dropout; the flag is kept for the protocol.
     public var isTraining = true
 
-    /// The slopes for `numHeads` heads.
+    /// The slopes for `numHeads` heads: [NH].
     public init(numHeads: Int) {
         if numHeads <= 0 { layerFailure("ALiBi", "numHeads (\(numHeads)) must be positive") }
         func powerOfTwoSlopes(_ n: Int) -> [Double] {

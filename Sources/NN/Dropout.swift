@@ -30,7 +30,7 @@ public final class Dropout<Scalar: NDFloatingPoint>: Layer {
     /// The layer's own random stream.
     public var generator: SeededGenerator
 
-    /// A dropout layer whose stream is split from `generator` (one draw from it).
+    /// A dropout layer whose stream is split from `generator` (one draw from it); it works on any shape.
     public init(p: Double = 0.5, using generator: inout SeededGenerator) {
         if !(0...1).contains(p) { layerFailure("Dropout", "p must be in [0, 1], got \(p)") }
         self.p = p

@@ -77,7 +77,8 @@ public final class FeedForward<Scalar: NDFloatingPoint>: Layer {
         didSet { for layer in [gate, up, down].compactMap({ $0 }) { layer.isTraining = isTraining }; dropout.isTraining = isTraining }
     }
 
-    /// Weights Xavier uniform, biases zero; created in the order gate, up, down.
+    /// `gate` and `up` [F, C], `down` [C, F] (F = ffnDim, C = hiddenDim), Xavier uniform, biases zero;
+    /// created in the order gate, up, down.
     public init(hiddenDim: Int, ffnDim: Int, dropout: Double = 0.1, activation: Activation = .relu,
                 variant: FeedForwardVariant = .standard, bias: Bool = true, using generator: inout SeededGenerator) {
         self.variant = variant

@@ -62,7 +62,8 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
         }
     }
 
-    /// Weights Xavier uniform, biases zero; `rotary` must have headDim = C / NH.
+    /// `qkv` [3C, C] and `proj` [C, C], Xavier uniform, with zero biases [3C] and [C] (or none);
+    /// `rotary` must have headDim = HS = C / NH.
     public init(hiddenDim: Int, numHeads: Int, dropout: Double = 0.1, bias: Bool = true,
                 rotary: RotaryEmbedding<Scalar>? = nil, using generator: inout SeededGenerator) {
         if numHeads <= 0 || hiddenDim % numHeads != 0 {
