@@ -101,7 +101,6 @@ def mha_parameters(attn, prefix=""):
 
 
 def linear_cases():
-    torch.manual_seed(0)
     layer = randomize(nn.Linear(6, 5), 1)
     x = data((2, 3, 6), 2)
     save_case("linear", {"input": x, "output": layer(x), "weight": layer.weight, "bias": layer.bias})

@@ -149,9 +149,9 @@ func prepareBlock(batch: Int, tokens: Int, width: Int, heads: Int, matmulsOnly: 
     if !matmulsOnly { return { block(x, mask: mask)[0, 0, 0].item() } }
     let size = width / heads
     let q = NDArray<Float>.normal([batch, tokens, 3 * width], using: &rng)   // stands for x·W_qkvᵀ
-    let heads4 = q.reshaped(batch, tokens, 3, heads, size)
-    let (qh, kh, vh) = (heads4[.all, .all, 0].permuted(0, 2, 1, 3), heads4[.all, .all, 1].permuted(0, 2, 1, 3),
-                        heads4[.all, .all, 2].permuted(0, 2, 1, 3))      // [B, NH, T, HS] views
+    let split = q.reshaped(batch, tokens, 3, heads, size)                     // [B, T, 3, NH, HS]
+    let (qh, kh, vh) = (split[.all, .all, 0].permuted(0, 2, 1, 3), split[.all, .all, 1].permuted(0, 2, 1, 3),
+                        split[.all, .all, 2].permuted(0, 2, 1, 3))       // [B, NH, T, HS] views
     let weights = NDArray<Float>.uniform([batch, heads, tokens, tokens], using: &rng)
     let merged = NDArray<Float>.normal([batch, tokens, width], using: &rng)
     let hidden = NDArray<Float>.normal([batch, tokens, 4 * width], using: &rng)

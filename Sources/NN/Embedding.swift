@@ -7,7 +7,7 @@
 // outside 0..<V is a programmer error (the tokenizer made it) and stops with
 // the id, where it was and the vocabulary size.
 //
-// Depends on: NDArray, Layer.swift (`layerFailure`, `position(of:in:)`).
+// Depends on: NDArray, Layer.swift (`layerFailure`, `firstOutOfRange`).
 // Not here: padding_idx, max_norm, sparse gradients (PyTorch options).
 
 import NDArray
@@ -55,14 +55,11 @@ public final class Embedding<Scalar: NDFloatingPoint>: Layer {
     @inlinable
     public func forward(_ ids: NDArray<Int>) -> NDArray<Scalar> {
         let vocabulary = numEmbeddings
-        let flat = ids.contiguous()
-        flat.withUnsafeBufferPointer { buffer in
-            if let bad = buffer.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
-                layerFailure("Embedding", "id \(buffer[bad]) at index \(position(of: bad, in: ids.shape)) of ids of "
-                                + "shape \(ids.shape) is out of range for a vocabulary of \(vocabulary) (ids 0..<\(vocabulary))")
-            }
+        if let (id, index) = firstOutOfRange(ids, count: vocabulary) {
+            layerFailure("Embedding", "id \(id) at index \(index) of ids of shape \(ids.shape) is out of range for a "
+                            + "vocabulary of \(vocabulary) (ids 0..<\(vocabulary))")
         }
-        return weight.take(flat, axis: 0)   // [B, T] → [B, T, C]
+        return weight.take(ids, axis: 0)    // [B, T] → [B, T, C]
     }
 
     /// The same as `forward(_:)`.

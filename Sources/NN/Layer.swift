@@ -119,6 +119,32 @@ public enum Initialization<Scalar: NDFloatingPoint>: Sendable {
     }
 }
 
+/// The first entry of `indices` outside 0..<count, with its multi-index, or nil when all are inside.
+/// Embedding (token ids) and the position tables (positions) check their inputs with it.
+@inlinable
+func firstOutOfRange(_ indices: NDArray<Int>, count: Int) -> (value: Int, index: [Int])? {
+    indices.contiguous().withUnsafeBufferPointer { buffer in
+        buffer.firstIndex { $0 < 0 || $0 >= count }.map { (buffer[$0], position(of: $0, in: indices.shape)) }
+    }
+}
+
+/// Traps unless every position is in 0..<maxSeqLen, naming the layer, the position and where it was.
+@inlinable
+func checkPositions(_ positions: NDArray<Int>, maxSeqLen: Int, _ layer: String) {
+    if let (value, index) = firstOutOfRange(positions, count: maxSeqLen) {
+        layerFailure(layer, "position \(value) at index \(index) is outside 0..<\(maxSeqLen) (maxSeqLen)")
+    }
+}
+
+/// Traps unless positions `offset..<offset + seqLen` are in a table of `maxSeqLen`, naming the layer.
+@inlinable
+func checkPositions(offset: Int, seqLen: Int, maxSeqLen: Int, _ layer: String) {
+    if seqLen < 0 || offset < 0 || offset + seqLen > maxSeqLen {
+        layerFailure(layer, "positions \(offset)..<\(offset + seqLen) are outside the table of \(maxSeqLen) positions "
+                        + "(maxSeqLen)")
+    }
+}
+
 /// The multi-index of the `flat`-th element of an array of `shape` in row-major order: `[1, 3]`.
 @usableFromInline
 func position(of flat: Int, in shape: [Int]) -> [Int] {

@@ -57,17 +57,11 @@ public final class LayerNorm<Scalar: NDFloatingPoint>: Layer {
     /// The same as `forward(_:)`.
     @inlinable public func callAsFunction(_ x: NDArray<Scalar>) -> NDArray<Scalar> { forward(x) }
 
-    /// The formula in whole-array operations: the test oracle for `forward`.
+    /// The formula in whole-array operations (NDArray's `layerNormReference`): the test oracle for `forward`.
     @inlinable
     public func forwardReference(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
         checkInput(x)
-        let mean = x.mean(axis: -1, keepDims: true)                      // [B, T, 1]
-        let centred = x - mean                                           // [B, T, C]
-        let variance = (centred * centred).mean(axis: -1, keepDims: true) // [B, T, 1]
-        var y = centred / sqrt(variance + eps)
-        if let weight { y = y * weight }
-        if let bias { y = y + bias }
-        return y
+        return x.layerNormReference(weight: weight, bias: bias, eps: eps)
     }
 
     @inlinable

@@ -7,7 +7,7 @@
 // sinusoidal table it cannot extend past maxSeqLen: a longer sequence stops
 // with a message naming the positions asked for.
 //
-// Depends on: NDArray, Layer.swift, PositionalEncoding.swift (`checkPositions`).
+// Depends on: NDArray, Layer.swift (`checkPositions`).
 // Not here: interpolating to longer contexts.
 
 import NDArray
@@ -41,10 +41,7 @@ public final class LearnedPositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [T, C]
     @inlinable
     public func forward(seqLen: Int, offset: Int = 0) -> NDArray<Scalar> {
-        if seqLen < 0 || offset < 0 || offset + seqLen > maxSeqLen {
-            layerFailure("LearnedPositionalEncoding", "positions \(offset)..<\(offset + seqLen) are outside the table "
-                            + "of \(maxSeqLen) positions (maxSeqLen)")
-        }
+        checkPositions(offset: offset, seqLen: seqLen, maxSeqLen: maxSeqLen, "LearnedPositionalEncoding")
         return weight[offset..<(offset + seqLen)]
     }
 
@@ -53,7 +50,7 @@ public final class LearnedPositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [B, T, C]
     @inlinable
     public func forward(positions: NDArray<Int>) -> NDArray<Scalar> {
-        checkPositions(positions, count: maxSeqLen, "LearnedPositionalEncoding")
+        checkPositions(positions, maxSeqLen: maxSeqLen, "LearnedPositionalEncoding")
         return weight.take(positions, axis: 0)
     }
 

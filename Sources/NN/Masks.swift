@@ -42,7 +42,7 @@ public func createCausalMask<Scalar: NDFloatingPoint>(queryLength: Int, keyLengt
     let past = keyLength - queryLength
     var values = [Scalar](repeating: 0, count: queryLength * keyLength)
     for i in 0..<queryLength {
-        for j in (past + i + 1)..<Swift.max(keyLength, past + i + 1) { values[i * keyLength + j] = -.infinity }
+        for j in (past + i + 1)..<keyLength { values[i * keyLength + j] = -.infinity }   // keys after query i
     }
     return NDArray(shape: [queryLength, keyLength], scalars: values)
 }

@@ -23,7 +23,7 @@
 //
 // Depends on: NDArray, Layer.swift, Linear.swift, Dropout.swift,
 // ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift
-// (even without rotary positions: its type is named here) and PositionalEncoding.swift.
+// (even without rotary positions: its type is named here).
 // Not here: grouped-query attention, separate key/value head counts, flash attention.
 
 import NDArray

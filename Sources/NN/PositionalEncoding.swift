@@ -53,10 +53,7 @@ public final class PositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [T, C]
     @inlinable
     public func forward(seqLen: Int, offset: Int = 0) -> NDArray<Scalar> {
-        if seqLen < 0 || offset < 0 || offset + seqLen > maxSeqLen {
-            layerFailure("PositionalEncoding", "positions \(offset)..<\(offset + seqLen) are outside the table "
-                            + "of \(maxSeqLen) positions (maxSeqLen)")
-        }
+        checkPositions(offset: offset, seqLen: seqLen, maxSeqLen: maxSeqLen, "PositionalEncoding")
         return encoding[offset..<(offset + seqLen)]
     }
 
@@ -65,7 +62,7 @@ public final class PositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [B, T, C]
     @inlinable
     public func forward(positions: NDArray<Int>) -> NDArray<Scalar> {
-        checkPositions(positions, count: maxSeqLen, "PositionalEncoding")
+        checkPositions(positions, maxSeqLen: maxSeqLen, "PositionalEncoding")
         return encoding.take(positions, axis: 0)
     }
 
@@ -78,14 +75,3 @@ public final class PositionalEncoding<Scalar: NDFloatingPoint>: Layer {
     public func callAsFunction(positions: NDArray<Int>) -> NDArray<Scalar> { forward(positions: positions) }
 }
 
-/// Traps unless every position is in 0..<count, naming the layer, the position and where it was.
-@inlinable
-func checkPositions(_ positions: NDArray<Int>, count: Int, _ layer: String) {
-    let flat = positions.contiguous()
-    flat.withUnsafeBufferPointer { buffer in
-        if let bad = buffer.firstIndex(where: { $0 < 0 || $0 >= count }) {
-            layerFailure(layer, "position \(buffer[bad]) at index \(position(of: bad, in: positions.shape)) is outside "
-                            + "0..<\(count) (maxSeqLen)")
-        }
-    }
-}

@@ -13,7 +13,7 @@
 // position of the first token: with a KV cache, the number of tokens cached.
 // Tables of cos and sin are computed once, in Double.
 //
-// Depends on: NDArray, Layer.swift, PositionalEncoding.swift (`checkPositions`).
+// Depends on: NDArray, Layer.swift (`checkPositions`).
 // Not here: scaling for longer contexts (NTK, YaRN); partial rotation.
 
 import Foundation
@@ -67,10 +67,7 @@ public final class RotaryEmbedding<Scalar: NDFloatingPoint>: Layer {
     public func forward(_ x: NDArray<Scalar>, offset: Int = 0) -> NDArray<Scalar> {
         checkInput(x)
         let t = x.shape[x.ndim - 2]
-        if offset < 0 || offset + t > maxSeqLen {
-            layerFailure("RotaryEmbedding", "positions \(offset)..<\(offset + t) are outside the tables of "
-                            + "\(maxSeqLen) positions (maxSeqLen)")
-        }
+        checkPositions(offset: offset, seqLen: t, maxSeqLen: maxSeqLen, "RotaryEmbedding")
         return rotate(x, cos: cosines[offset..<(offset + t)], sin: sines[offset..<(offset + t)])  // tables [T, HS/2]
     }
 
@@ -82,7 +79,7 @@ public final class RotaryEmbedding<Scalar: NDFloatingPoint>: Layer {
     @inlinable
     public func forward(_ x: NDArray<Scalar>, positions: NDArray<Int>) -> NDArray<Scalar> {
         checkInput(x)
-        checkPositions(positions, count: maxSeqLen, "RotaryEmbedding")
+        checkPositions(positions, maxSeqLen: maxSeqLen, "RotaryEmbedding")
         var c = cosines.take(positions, axis: 0), s = sines.take(positions, axis: 0)   // [B, T, HS/2] or [T, HS/2]
         if positions.ndim == 2 {
             c = c.expandedDims(axis: 1)      // [B, 1, T, HS/2]: the same for every head
