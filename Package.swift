@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: nativeCPU),
         .executableTarget(
             name: "bench",
-            dependencies: ["NDArray", "NN"],
+            dependencies: ["NDArray", "NN", "GPT"],
             path: "Sources/Benchmarks",
             swiftSettings: nativeCPU),
         .testTarget(
@@ -60,7 +60,10 @@ let package = Package(
             dependencies: ["NN"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
-        .testTarget(name: "GPTTests", dependencies: ["GPT"]),
+        .testTarget(
+            name: "GPTTests",
+            dependencies: ["GPT"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,21 @@ MKL_NUM_THREADS set to the thread count (NumPy reads them at import) and
 torch.set_num_threads. Each case is timed as the bench times it: two warm-up
 runs, then runs until 0.25 s have passed (5 to 200), the median.
 Needs numpy (and optionally torch) from PyPI; see scripts/requirements-bench.txt.
+
+The GPT-2 cases (kinds gpt2_*) time a GPT-2 124M with random weights: PyTorch
+through Hugging Face transformers (pip install transformers==5.24.0; without it
+those cases are left out of the torch column), NumPy for the forward pass only
+(picoGPT-style, float32). Each worker builds the model once and reuses it for
+every GPT-2 case. Their rates: gpt2_forward in k tok/s (B·T per run),
+gpt2_generate in tok/s (new tokens per run), gpt2_decode_step in tok/s (one
+token per run, so 1000 / rate is ms per step), gpt2_load in loads/s. These take
+tens of milliseconds to seconds a run, so the loop above times them 5 to about
+10 times, never 200.
+
+    python3 scripts/bench_peers.py --selftest-gpt2 [--threads 2]
+
+times the GPT-2 peer bodies directly (no bench executable needed) and prints
+the figures.
 """
 import argparse
 import json
@@ -60,6 +75,14 @@ def work_per_run(case):
         return d[0] / 1e3
     if kind in ("block", "block_matmuls"):
         return d[0] * d[1] / 1e3
+    if kind == "gpt2_forward":
+        return d[0] * d[1] / 1e3          # k tok/s
+    if kind == "gpt2_generate":
+        return d[1]                       # new tok/s
+    if kind == "gpt2_decode_step":
+        return 1                          # tok/s (one token per run)
+    if kind == "gpt2_load":
+        return 1                          # loads/s
     return None
 
 
@@ -107,6 +130,8 @@ def numpy_body(case, rng):
         return (lambda: x.sum(axis=-1)) if kind == "sum_rows" else (lambda: x.max(axis=-1))
     if kind in ("block", "block_matmuls"):
         return numpy_block(d, rng, kind == "block_matmuls")
+    if kind == "gpt2_forward":
+        return numpy_gpt2_forward(d, rng)
     return None
 
 
@@ -147,6 +172,73 @@ def numpy_block(d, rng, matmuls_only):
     return products if matmuls_only else block
 
 
+_NUMPY_GPT2 = {}
+
+
+def numpy_gpt2_weights(rng):
+    """GPT-2 124M in picoGPT's layout, float32, weights N(0, 0.02²), biases 0, LayerNorms 1 and 0; built once."""
+    import numpy as np
+    if "params" not in _NUMPY_GPT2:
+        f32 = np.float32
+        v, n_ctx, c, n_layer = 50257, 1024, 768, 12
+
+        def normal(*shape):
+            return (rng.standard_normal(shape, dtype=f32) * f32(0.02)).astype(f32)
+
+        def norm():
+            return {"g": np.ones(c, dtype=f32), "b": np.zeros(c, dtype=f32)}
+
+        blocks = [{"ln_1": norm(), "ln_2": norm(),
+                   "attn": {"c_attn": {"w": normal(c, 3 * c), "b": np.zeros(3 * c, dtype=f32)},
+                            "c_proj": {"w": normal(c, c), "b": np.zeros(c, dtype=f32)}},
+                   "mlp": {"c_fc": {"w": normal(c, 4 * c), "b": np.zeros(4 * c, dtype=f32)},
+                           "c_proj": {"w": normal(4 * c, c), "b": np.zeros(c, dtype=f32)}}}
+                  for _ in range(n_layer)]
+        _NUMPY_GPT2["params"] = {"wte": normal(v, c), "wpe": normal(n_ctx, c), "blocks": blocks, "ln_f": norm(),
+                                 "n_head": 12}
+    return _NUMPY_GPT2["params"]
+
+
+def numpy_gpt2_forward(d, rng):
+    """picoGPT's gpt2(): embeddings, 12 pre-norm blocks, final LayerNorm, tied lm head → logits [B, T, V]."""
+    import numpy as np
+    f32 = np.float32
+    p = numpy_gpt2_weights(rng)
+    b, t = d
+    ids = rng.integers(0, p["wte"].shape[0], (b, t))
+    nh = p["n_head"]
+    mask = np.triu(np.full((t, t), -1e10, dtype=f32), 1)
+
+    def ln(x, g):
+        m = x.mean(-1, keepdims=True)
+        return (x - m) / np.sqrt(x.var(-1, keepdims=True) + f32(1e-5)) * g["g"] + g["b"]
+
+    def gelu(x):
+        return f32(0.5) * x * (f32(1) + np.tanh(f32(0.7978845608) * (x + f32(0.044715) * x ** 3)))
+
+    def linear(x, w):
+        return x @ w["w"] + w["b"]
+
+    def attention(x, a):
+        c = x.shape[-1]
+        hs = c // nh
+        qkv = linear(x, a["c_attn"])
+        q, k, v = (qkv[..., i * c:(i + 1) * c].reshape(b, t, nh, hs).transpose(0, 2, 1, 3) for i in range(3))
+        s = q @ k.transpose(0, 1, 3, 2) / f32(np.sqrt(hs)) + mask
+        s = np.exp(s - s.max(-1, keepdims=True))
+        heads = (s / s.sum(-1, keepdims=True)) @ v
+        return linear(heads.transpose(0, 2, 1, 3).reshape(b, t, c), a["c_proj"])
+
+    def forward():
+        x = p["wte"][ids] + p["wpe"][:t]
+        for block in p["blocks"]:
+            x = x + attention(ln(x, block["ln_1"]), block["attn"])
+            x = x + linear(gelu(linear(ln(x, block["ln_2"]), block["mlp"]["c_fc"])), block["mlp"]["c_proj"])
+        return ln(x, p["ln_f"]) @ p["wte"].T
+
+    return forward
+
+
 def torch_body(case, rng):
     import torch
     d = case["dims"]
@@ -181,6 +273,8 @@ def torch_body(case, rng):
         return (lambda: x.sum(dim=-1)) if kind == "sum_rows" else (lambda: x.amax(dim=-1))
     if kind in ("block", "block_matmuls"):
         return torch_block(d, g, kind == "block_matmuls")
+    if kind.startswith("gpt2_"):
+        return torch_gpt2(case)
     return None
 
 
@@ -202,6 +296,91 @@ def torch_block(d, g, matmuls_only):
     w_up, w_down = layer.linear1.weight, layer.linear2.weight
     return lambda: (F.linear(x, w_qkv), q4 @ q4.transpose(-1, -2), p4 @ q4, F.linear(x, w_proj),
                     F.linear(x, w_up), F.linear(hidden, w_down))
+
+
+_TORCH_GPT2 = {}
+
+
+def torch_gpt2_model():
+    """transformers' GPT2LMHeadModel(GPT2Config()): GPT-2 124M, random init, eval mode; built once per process."""
+    if "model" not in _TORCH_GPT2:
+        import torch
+        from transformers import GPT2Config, GPT2LMHeadModel
+        from transformers.utils import logging as hf_logging
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        torch.manual_seed(0)
+        _TORCH_GPT2["model"] = GPT2LMHeadModel(GPT2Config()).eval()
+    return _TORCH_GPT2["model"]
+
+
+def torch_gpt2(case):
+    """The GPT-2 124M bodies; None (left out) when transformers is not installed."""
+    import torch
+    try:
+        import transformers  # noqa: F401
+    except ImportError:
+        return None
+    d = case["dims"]
+    kind = case["kind"]
+    model = torch_gpt2_model()
+    vocab = model.config.vocab_size
+    g = torch.Generator().manual_seed(1)
+    if kind == "gpt2_forward":
+        ids = torch.randint(0, vocab, (d[0], d[1]), generator=g)
+        return lambda: model(ids).logits
+    if kind == "gpt2_generate":
+        ids = torch.randint(0, vocab, (1, d[0]), generator=g)
+        mask = torch.ones_like(ids)
+
+        def generate():
+            out = model.generate(ids, attention_mask=mask, max_new_tokens=d[1], min_new_tokens=d[1],
+                                 do_sample=False, use_cache=True, pad_token_id=0)
+            assert out.shape[1] == d[0] + d[1]
+            return out
+        return generate
+    if kind == "gpt2_decode_step":
+        context = d[0]
+        ids = torch.randint(0, vocab, (1, context), generator=g)
+        # transformers 5.24 calls past_key_values `cache` (the old name still works, with a deprecation warning).
+        import inspect
+        name = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+        out = model(ids, use_cache=True)
+        cache = getattr(out, name)                            # a DynamicCache, which grows in place
+        next_id = torch.randint(0, vocab, (1, 1), generator=g)
+
+        def step():
+            logits = model(next_id, use_cache=True, **{name: cache}).logits
+            cache.crop(context - cache.get_seq_length())      # a negative count: drop the token just added
+            assert cache.get_seq_length() == context
+            return logits
+        return step
+    if kind == "gpt2_load":
+        import atexit
+        import shutil
+        import tempfile
+        from transformers import GPT2LMHeadModel
+        folder = tempfile.mkdtemp(prefix="bench-gpt2-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        model.save_pretrained(folder, safe_serialization=True)
+        return lambda: GPT2LMHeadModel.from_pretrained(folder)
+    return None
+
+
+def selftest_gpt2(threads):
+    """Times the GPT-2 peer bodies at the bench's dims in this process and prints their figures."""
+    import torch
+    torch.set_num_threads(threads)
+    import numpy as np
+    cases = [{"kind": "gpt2_forward", "dims": [1, 128]}, {"kind": "gpt2_generate", "dims": [16, 32]},
+             *({"kind": "gpt2_decode_step", "dims": [n]} for n in (16, 256, 1000)), {"kind": "gpt2_load", "dims": []}]
+    with torch.no_grad():
+        for case in cases:
+            seconds = median_seconds(torch_gpt2(case))
+            print(f"torch {case['kind']:17} {str(case['dims']):9} {seconds * 1e3:9.2f} ms/run  "
+                  f"{work_per_run(case) / seconds:9.2f} per s", flush=True)
+    seconds = median_seconds(numpy_gpt2_forward([1, 128], np.random.default_rng(0)))
+    print(f"numpy gpt2_forward      [1, 128]  {seconds * 1e3:9.2f} ms/run  {0.128 / seconds:9.2f} per s")
 
 
 def worker(peer, threads, cases_path):
@@ -259,10 +438,18 @@ def main():
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--worker-threads", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cases", help=argparse.SUPPRESS)
+    parser.add_argument("--selftest-gpt2", action="store_true",
+                        help="time the GPT-2 peer bodies directly (first thread count of --threads, default 1)")
     args = parser.parse_args()
 
     if args.worker:
         worker(args.worker, args.worker_threads, args.cases)
+        return
+    if args.selftest_gpt2:
+        t = int(args.threads.split(",")[0]) if args.threads else 1
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(t)
+        selftest_gpt2(t)
         return
 
     if not os.access(args.bench, os.X_OK):

@@ -7,8 +7,8 @@
 #    is behind a package trait (NativeCPU), so the default build needs none.
 # 2. A small consumer package depends on a tagged local git clone of this
 #    repository (`from: "99.0.0"`, the committed HEAD), builds in release and
-#    checks a matmul against the reference and runs an NN block: the portable
-#    default build.
+#    checks a matmul against the reference, runs an NN block, trains a tokenizer
+#    and generates with a GPT: the portable default build.
 # 3. The same consumer enables the trait (`traits: ["NativeCPU"]`) and checks
 #    that the build now fuses multiply-adds and still gives the right product.
 # Exits non-zero, saying which step failed.
@@ -44,11 +44,13 @@ let package = Package(
     dependencies: [.package(url: "$work/dependency", from: "99.0.0"$1)],
     targets: [.executableTarget(name: "Consumer",
                                 dependencies: [.product(name: "NDArray", package: "dependency"),
-                                               .product(name: "NN", package: "dependency")])]
+                                               .product(name: "NN", package: "dependency"),
+                                               .product(name: "GPT", package: "dependency")])]
 )
 MANIFEST
 }
 cat > "$work/consumer/Sources/Consumer/main.swift" <<'SWIFT'
+import GPT
 import NDArray
 import NN
 var rng = SeededGenerator(seed: 1)
@@ -65,6 +67,16 @@ let before = block(x, mask: createCausalMask(seqLen: 6))
 x[0, 5] = NDArray<Float>.zeros([32])
 let after = block(x, mask: createCausalMask(seqLen: 6))
 if after[0, 0..<5] != before[0, 0..<5] || after[0, 5] == before[0, 5] { fatalError("the block looked ahead") }
+// The GPT: a tokenizer trained here, a tiny model, generation with the KV cache.
+let tokenizer = BPETokenizer.train(text: "the cat sat on the mat, the cat ate", vocabSize: 270)
+let prompt = tokenizer.encode("the cat")
+if (try? tokenizer.decode(prompt)) != "the cat" { fatalError("the tokenizer does not round-trip") }
+let model = GPTModel<Float>(vocabSize: tokenizer.vocabSize, maxSeqLen: 16, numLayers: 2, numHeads: 2, hiddenDim: 16,
+                            using: &rng)
+let result = model.generate(prompts: [prompt], config: .sampling(maxNewTokens: 20, temperature: 0.8, seed: 3))
+if result.newTokens[0].count != 20 || (try? tokenizer.decode(result.sequences[0])) == nil {
+    fatalError("generation gave \(result.newTokens[0].count) tokens")
+}
 SWIFT
 write_manifest ""
 (cd "$work/consumer" && swift build -c release > "$work/build.log" 2>&1) || { cat "$work/build.log"; fail "default build failed"; }

@@ -3,6 +3,8 @@
 // scripts/bench_peers.py reads the same list (`bench --list --json`) and runs
 // each kind with NumPy and PyTorch.
 
+import Foundation
+import GPT
 import NDArray
 import NN
 
@@ -26,6 +28,10 @@ struct BenchCase {
         case "max_rows": return "max [\(dims[0])×\(dims[1])] along -1"
         case "block": return "block [\(dims[0])×\(dims[1])×\(dims[2])], \(dims[3]) heads"
         case "block_matmuls": return "its matmuls alone"
+        case "gpt2_forward": return "GPT-2 124M forward [\(dims[0])×\(dims[1])]"
+        case "gpt2_generate": return "GPT-2 greedy, \(dims[0]) + \(dims[1]) new"
+        case "gpt2_decode_step": return "GPT-2 one step at context \(dims[0])"
+        case "gpt2_load": return "GPT-2 124M checkpoint load"
         default: return "\(kind) \(dims)"
         }
     }
@@ -35,7 +41,9 @@ struct BenchCase {
         switch kind {
         case "gemm", "gemm_wt": return "GFLOP/s"
         case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
-        case "block", "block_matmuls": return "k tok/s"
+        case "block", "block_matmuls", "gpt2_forward": return "k tok/s"
+        case "gpt2_generate", "gpt2_decode_step": return "tok/s"
+        case "gpt2_load": return "loads/s"
         default: return "GB/s"
         }
     }
@@ -48,7 +56,8 @@ struct BenchCase {
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
         case "softmax", "layernorm", "sum_rows", "max_rows": return d[0] / 1e3
-        case "block", "block_matmuls": return d[0] * d[1] / 1e3
+        case "block", "block_matmuls", "gpt2_forward": return d[0] * d[1] / 1e3
+        case "gpt2_generate": return d[1]
         default: return 1
         }
     }
@@ -90,6 +99,8 @@ struct BenchCase {
         case "block", "block_matmuls":
             return prepareBlock(batch: dims[0], tokens: dims[1], width: dims[2], heads: dims[3],
                                 matmulsOnly: kind == "block_matmuls", using: &rng)
+        case "gpt2_forward", "gpt2_generate", "gpt2_decode_step", "gpt2_load":
+            return prepareGPT2(kind: kind, dims: dims, using: &rng)
         default:
             fatalError("bench: no case of kind \(kind)")
         }
@@ -126,6 +137,12 @@ let allCases: [BenchCase] = {
     // products it makes: their ratio is what everything else in the block costs.
     cases.append(BenchCase(group: "layers", kind: "block", dims: [1, 128, 768, 12]))
     cases.append(BenchCase(group: "layers", kind: "block_matmuls", dims: [1, 128, 768, 12]))
+    // The whole GPT-2 124M (random weights): a 128-token forward, greedy generation with the
+    // KV cache, one cached step at growing contexts (flat is the goal), and loading a checkpoint.
+    cases.append(BenchCase(group: "gpt2", kind: "gpt2_forward", dims: [1, 128]))
+    cases.append(BenchCase(group: "gpt2", kind: "gpt2_generate", dims: [16, 32]))
+    for context in [16, 256, 1000] { cases.append(BenchCase(group: "gpt2", kind: "gpt2_decode_step", dims: [context])) }
+    cases.append(BenchCase(group: "gpt2", kind: "gpt2_load", dims: []))
     return cases
 }()
 
@@ -166,3 +183,46 @@ func prepareBlock(batch: Int, tokens: Int, width: Int, heads: Int, matmulsOnly: 
         return sink
     }
 }
+
+/// One GPT-2 124M with GPT-2's random initialisation, built on first use and shared by the GPT-2 cases.
+nonisolated(unsafe) let gpt2: GPTModel<Float> = {
+    var rng = SeededGenerator(seed: 124)
+    var config = GPTConfig.gpt2Small
+    config.dropout = 0
+    let model = GPTModel<Float>(config: config, using: &rng)
+    model.eval()
+    return model
+}()
+
+/// The GPT-2 cases' bodies; see `allCases`.
+func prepareGPT2(kind: String, dims: [Int], using rng: inout SeededGenerator) -> () -> Float {
+    let model = gpt2
+    let vocabulary = model.config.vocabSize
+    switch kind {
+    case "gpt2_forward":
+        let ids = NDArray<Int>.randomIntegers([dims[0], dims[1]], low: 0, high: vocabulary, using: &rng)
+        return { model(ids)[0, 0, 0].item() }
+    case "gpt2_generate":
+        let prompt = NDArray<Int>.randomIntegers([dims[0]], low: 0, high: vocabulary, using: &rng).scalars
+        return { Float(model.generate(prompts: [prompt], config: .greedy(maxNewTokens: dims[1])).newTokens[0].count) }
+    case "gpt2_decode_step":
+        let context = dims[0]
+        let cache = GPTCache<Float>(numLayers: model.config.numLayers)
+        _ = model.forward(NDArray<Int>.randomIntegers([1, context], low: 0, high: vocabulary, using: &rng),
+                          cache: cache, lastLogitsOnly: true)
+        let next = NDArray<Int>([[42]])
+        return {
+            let logits = model.forward(next, cache: cache, lastLogitsOnly: true).logits
+            cache.truncate(to: context)
+            return logits[0, 0, 0].item()
+        }
+    default:   // gpt2_load
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gpt2-\(ProcessInfo.processInfo.processIdentifier)")
+        try! model.saveHuggingFaceGPT2(to: folder)
+        benchFolders.append(folder)                                  // removed at the end of main.swift
+        return { try! GPTModel<Float>.load(from: folder).lnF.weight![0].item() }
+    }
+}
+
+/// Scratch folders to delete at the end of the run.
+nonisolated(unsafe) var benchFolders: [URL] = []

@@ -127,6 +127,8 @@ for c in cases {
     }
 }
 
+for folder in benchFolders { try? FileManager.default.removeItem(at: folder) }
+
 let build: [String: Any] = ["fusedMultiplyAdd": buildUsesFusedMultiplyAdd,
                             "cores": ProcessInfo.processInfo.activeProcessorCount]
 // What a block costs beyond its products (the NN issue's budget: at most 1.3×).

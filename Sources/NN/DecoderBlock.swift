@@ -52,17 +52,17 @@ public final class DecoderBlock<Scalar: NDFloatingPoint>: Layer {
     public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
                 ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, eps: Scalar = 1e-5,
-                using generator: inout SeededGenerator) {
+                weightInit: Initialization<Scalar> = .xavierUniform, using generator: inout SeededGenerator) {
         self.normPlacement = normPlacement
         ln1 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         selfAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
-                                      using: &generator)
+                                      weightInit: weightInit, using: &generator)
         ln2 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         crossAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
-                                       using: &generator)
+                                       weightInit: weightInit, using: &generator)
         ln3 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         ffn = FeedForward(hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: activation,
-                          variant: ffnVariant, bias: bias, using: &generator)
+                          variant: ffnVariant, bias: bias, weightInit: weightInit, using: &generator)
     }
 
     /// Each parameter under `prefix`, in the order listed here (see Layer.swift).

@@ -16,7 +16,7 @@
 import NDArray
 
 /// The activation of a standard feed-forward layer. LiteTorch: `activation='relu' | 'gelu'`.
-public enum Activation: String, Sendable, CaseIterable {
+public enum Activation: String, Sendable, CaseIterable, Codable {
     /// max(x, 0). LiteTorch's default.
     case relu
     /// x·Φ(x), exact (PyTorch's 'gelu').
@@ -43,7 +43,7 @@ func activate<S: NDFloatingPoint>(_ activation: Activation, _ x: NDArray<S>) -> 
 }
 
 /// Which feed-forward network: one activation, or a gated pair of projections.
-public enum FeedForwardVariant: String, Sendable, CaseIterable {
+public enum FeedForwardVariant: String, Sendable, CaseIterable, Codable {
     /// down(act(up(x))).
     case standard
     /// down(sigmoid(gate(x)) ⊙ up(x)).
@@ -77,16 +77,17 @@ public final class FeedForward<Scalar: NDFloatingPoint>: Layer {
         didSet { for layer in [gate, up, down].compactMap({ $0 }) { layer.isTraining = isTraining }; dropout.isTraining = isTraining }
     }
 
-    /// `gate` and `up` [F, C], `down` [C, F] (F = ffnDim, C = hiddenDim), Xavier uniform, biases zero;
-    /// created in the order gate, up, down.
+    /// `gate` and `up` [F, C], `down` [C, F] (F = ffnDim, C = hiddenDim) drawn by `weightInit` (Xavier
+    /// uniform by default), biases zero; created in the order gate, up, down.
     public init(hiddenDim: Int, ffnDim: Int, dropout: Double = 0.1, activation: Activation = .relu,
-                variant: FeedForwardVariant = .standard, bias: Bool = true, using generator: inout SeededGenerator) {
+                variant: FeedForwardVariant = .standard, bias: Bool = true,
+                weightInit: Initialization<Scalar> = .xavierUniform, using generator: inout SeededGenerator) {
         self.variant = variant
         self.activation = activation
         gate = variant == .standard ? nil
-            : Linear(inFeatures: hiddenDim, outFeatures: ffnDim, bias: bias, using: &generator)
-        up = Linear(inFeatures: hiddenDim, outFeatures: ffnDim, bias: bias, using: &generator)
-        down = Linear(inFeatures: ffnDim, outFeatures: hiddenDim, bias: bias, using: &generator)
+            : Linear(inFeatures: hiddenDim, outFeatures: ffnDim, bias: bias, weightInit: weightInit, using: &generator)
+        up = Linear(inFeatures: hiddenDim, outFeatures: ffnDim, bias: bias, weightInit: weightInit, using: &generator)
+        down = Linear(inFeatures: ffnDim, outFeatures: hiddenDim, bias: bias, weightInit: weightInit, using: &generator)
         self.dropout = Dropout(p: dropout, using: &generator)
     }
 

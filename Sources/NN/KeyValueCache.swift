@@ -9,7 +9,7 @@
 // tokens, and what is returned are views of the storage, no copies.
 //
 // Depends on: NDArray, Layer.swift (`layerFailure`).
-// Not here: paged or quantised caches; reordering beams (the GPT module's generate does).
+// Not here: paged or quantised caches; choosing which beams survive (the GPT module's beam search does).
 
 import NDArray
 
@@ -73,6 +73,20 @@ public final class KeyValueCache<Scalar: NDFloatingPoint> {
             layerFailure("KeyValueCache.truncate", "cannot keep \(newCount) of \(count) cached tokens")
         }
         storedCount = newCount
+    }
+
+    /// Keeps, as batch row i, the row `rows[i]` of what is cached: beam search calls this after each
+    /// step to follow the surviving beams (a row may be kept twice, another dropped).
+    /// - Parameter rows: B' indices in 0..<B; the cache becomes [B', NH, count, HS]
+    @inlinable
+    public func reorder(rows: [Int]) {
+        guard let keys = keyStorage, let values = valueStorage else { return }
+        if let bad = rows.first(where: { $0 < 0 || $0 >= keys.shape[0] }) {
+            layerFailure("KeyValueCache.reorder", "row \(bad) is not in 0..<\(keys.shape[0]) (the cached batch size)")
+        }
+        let index = NDArray<Int>(rows)
+        keyStorage = keys.take(index, axis: 0)                                  // [B', NH, capacity, HS]: room kept
+        valueStorage = values.take(index, axis: 0)
     }
 
     /// A new storage of `shape` holding the first `count` positions of `old`.

@@ -97,6 +97,7 @@ public enum Initialization<Scalar: NDFloatingPoint>: Sendable {
     /// A new array of `shape` filled this way. For a weight [out, in], fanIn = in and fanOut = out;
     /// beyond two axes each is multiplied by the product of the rest (PyTorch's rule).
     @inlinable
+    @_specialize(where Scalar == Float)
     public func makeArray(_ shape: [Int], using generator: inout SeededGenerator) -> NDArray<Scalar> {
         switch self {
         case .xavierUniform:

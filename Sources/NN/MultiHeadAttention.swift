@@ -62,10 +62,11 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
         }
     }
 
-    /// `qkv` [3C, C] and `proj` [C, C], Xavier uniform, with zero biases [3C] and [C] (or none);
-    /// `rotary` must have headDim = HS = C / NH.
+    /// `qkv` [3C, C] and `proj` [C, C] drawn by `weightInit` (Xavier uniform by default), with zero
+    /// biases [3C] and [C] (or none); `rotary` must have headDim = HS = C / NH.
     public init(hiddenDim: Int, numHeads: Int, dropout: Double = 0.1, bias: Bool = true,
-                rotary: RotaryEmbedding<Scalar>? = nil, using generator: inout SeededGenerator) {
+                rotary: RotaryEmbedding<Scalar>? = nil, weightInit: Initialization<Scalar> = .xavierUniform,
+                using generator: inout SeededGenerator) {
         if numHeads <= 0 || hiddenDim % numHeads != 0 {
             layerFailure("MultiHeadAttention", "hiddenDim (\(hiddenDim)) must be divisible by numHeads (\(numHeads))")
         }
@@ -76,8 +77,10 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
             layerFailure("MultiHeadAttention", "rotary headDim \(rotary.headDim) != hiddenDim / numHeads (\(headDim))")
         }
         self.rotary = rotary
-        qkv = Linear(inFeatures: hiddenDim, outFeatures: 3 * hiddenDim, bias: bias, using: &generator)
-        proj = Linear(inFeatures: hiddenDim, outFeatures: hiddenDim, bias: bias, using: &generator)
+        qkv = Linear(inFeatures: hiddenDim, outFeatures: 3 * hiddenDim, bias: bias, weightInit: weightInit,
+                     using: &generator)
+        proj = Linear(inFeatures: hiddenDim, outFeatures: hiddenDim, bias: bias, weightInit: weightInit,
+                      using: &generator)
         attention = ScaledDotProductAttention(dropout: dropout, using: &generator)
         residualDropout = Dropout(p: dropout, using: &generator)
     }
@@ -95,25 +98,30 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
     ///   - value: [B, Tk, C]
     ///   - mask: additive, broadcasting to [B, NH, Tq, Tk] (with a cache, Tk counts the cached tokens)
     ///   - cache: the keys and values of earlier tokens; the new ones are appended
+    ///   - positions: [B, Tq] or [Tq], the rotary positions of the new tokens (default: the cache's
+    ///     count onwards); a left-padded batch passes the positions its attention mask gives
     /// - Returns: [B, Tq, C]
     @inlinable
     public func forward(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
-                        mask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil) -> NDArray<Scalar> {
-        forwardWithWeights(query: query, key: key, value: value, mask: mask, cache: cache).output
+                        mask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil,
+                        positions: NDArray<Int>? = nil) -> NDArray<Scalar> {
+        forwardWithWeights(query: query, key: key, value: value, mask: mask, cache: cache, positions: positions).output
     }
 
-    /// The same as `forward(query:key:value:mask:cache:)`.
+    /// The same as `forward(query:key:value:mask:cache:positions:)`.
     @inlinable
     public func callAsFunction(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
-                               mask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil) -> NDArray<Scalar> {
-        forward(query: query, key: key, value: value, mask: mask, cache: cache)
+                               mask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil,
+                               positions: NDArray<Int>? = nil) -> NDArray<Scalar> {
+        forward(query: query, key: key, value: value, mask: mask, cache: cache, positions: positions)
     }
 
     /// `forward`, also returning every head's attention weights.
     /// - Returns: the output [B, Tq, C] and the weights [B, NH, Tq, Tk] (each row sums to 1 over the keys)
     @inlinable
     public func forwardWithWeights(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
-                                   mask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil)
+                                   mask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil,
+                                   positions: NDArray<Int>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>) {
         checkInputs(query, key, value)
         let c = hiddenDim
@@ -134,7 +142,10 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
         q = splitHeads(q)                                                     // [B, Tq, C] → [B, NH, Tq, HS]
         k = splitHeads(k)                                                     // [B, Tk, C] → [B, NH, Tk, HS]
         v = splitHeads(v)
-        if let rotary {
+        if let rotary, let positions {                                        // [B, Tq] or [Tq]: the caller's
+            q = rotary(q, positions: positions)
+            k = rotary(k, positions: positions)
+        } else if let rotary {
             let start = cache?.count ?? 0                                     // the position of the first new token
             q = rotary(q, offset: start)
             k = rotary(k, offset: start)

@@ -23,7 +23,7 @@
 import NDArray
 
 /// Where a block normalises: before each sublayer, or after each residual add.
-public enum NormPlacement: String, Sendable, CaseIterable {
+public enum NormPlacement: String, Sendable, CaseIterable, Codable {
     /// x + f(LN(x)): GPT-2, LiteTorch.
     case pre
     /// LN(x + f(x)): the original transformer ("Add & Norm").
@@ -58,14 +58,15 @@ public final class TransformerBlock<Scalar: NDFloatingPoint>: Layer {
     public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
                 ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, eps: Scalar = 1e-5,
-                rotary: RotaryEmbedding<Scalar>? = nil, using generator: inout SeededGenerator) {
+                rotary: RotaryEmbedding<Scalar>? = nil, weightInit: Initialization<Scalar> = .xavierUniform,
+                using generator: inout SeededGenerator) {
         self.normPlacement = normPlacement
         ln1 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         attn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
-                                  rotary: rotary, using: &generator)
+                                  rotary: rotary, weightInit: weightInit, using: &generator)
         ln2 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         ffn = FeedForward(hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: activation,
-                          variant: ffnVariant, bias: bias, using: &generator)
+                          variant: ffnVariant, bias: bias, weightInit: weightInit, using: &generator)
     }
 
     /// Each parameter under `prefix`, in the order listed here (see Layer.swift).
@@ -80,35 +81,39 @@ public final class TransformerBlock<Scalar: NDFloatingPoint>: Layer {
     ///   - x: [B, T, C]
     ///   - mask: additive, broadcasting to [B, NH, T, Tk]: causal for a decoder, padding for an encoder
     ///   - cache: the attention's keys and values of earlier tokens
+    ///   - positions: [B, T] or [T], the rotary positions of these tokens (default: the cache's count onwards)
     /// - Returns: [B, T, C]
     @inlinable
     public func forward(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
-                        cache: KeyValueCache<Scalar>? = nil) -> NDArray<Scalar> {
-        forwardWithWeights(x, mask: mask, cache: cache).output
+                        cache: KeyValueCache<Scalar>? = nil, positions: NDArray<Int>? = nil) -> NDArray<Scalar> {
+        forwardWithWeights(x, mask: mask, cache: cache, positions: positions).output
     }
 
-    /// The same as `forward(_:mask:cache:)`.
+    /// The same as `forward(_:mask:cache:positions:)`.
     @inlinable
     public func callAsFunction(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
-                               cache: KeyValueCache<Scalar>? = nil) -> NDArray<Scalar> {
-        forward(x, mask: mask, cache: cache)
+                               cache: KeyValueCache<Scalar>? = nil, positions: NDArray<Int>? = nil) -> NDArray<Scalar> {
+        forward(x, mask: mask, cache: cache, positions: positions)
     }
 
     /// `forward`, also returning the attention weights.
     /// - Returns: the output [B, T, C] and the weights [B, NH, T, Tk]
     @inlinable
     public func forwardWithWeights(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
-                                   cache: KeyValueCache<Scalar>? = nil) -> (output: NDArray<Scalar>, weights: NDArray<Scalar>) {
+                                   cache: KeyValueCache<Scalar>? = nil, positions: NDArray<Int>? = nil)
+        -> (output: NDArray<Scalar>, weights: NDArray<Scalar>) {
         switch normPlacement {
         case .pre:
             let h = ln1(x)                                                         // [B, T, C]
-            var (y, weights) = attn.forwardWithWeights(query: h, key: h, value: h, mask: mask, cache: cache)
+            var (y, weights) = attn.forwardWithWeights(query: h, key: h, value: h, mask: mask, cache: cache,
+                                                            positions: positions)
             y += x                                                                 // x + attn(ln1(x))
             var out = ffn(ln2(y))
             out += y                                                               // y + ffn(ln2(y))
             return (out, weights)
         case .post:
-            var (y, weights) = attn.forwardWithWeights(query: x, key: x, value: x, mask: mask, cache: cache)
+            var (y, weights) = attn.forwardWithWeights(query: x, key: x, value: x, mask: mask, cache: cache,
+                                                            positions: positions)
             y += x
             y = ln1(y)                                                             // ln1(x + attn(x))
             var out = ffn(y)

@@ -66,6 +66,19 @@ public struct NDArray<Scalar: NDArrayScalar>: Sendable {
         self.init(storage: storage, shape: shape, strides: contiguousStrides(shape), offset: 0)
     }
 
+    /// An array of `shape` whose elements `body` writes, in row-major order, into uninitialised
+    /// memory: no copy and no zero-filling first (for loaders and kernels). `body` must set every
+    /// element. Swift: `Array(unsafeUninitializedCapacity:initializingWith:)`.
+    @inlinable
+    public init(unsafeUninitializedShape shape: [Int],
+                initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        checkShape("NDArray(unsafeUninitializedShape:)", shape)
+        let count = shapeCount(shape)
+        let storage = NDStorage<Scalar>(uninitializedCount: count)
+        try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
+        self.init(storage: storage, shape: shape, strides: contiguousStrides(shape), offset: 0)
+    }
+
     /// An array of `shape` with every element set to `value`. NumPy: `np.full`.
     @inlinable
     public init(shape: [Int], repeating value: Scalar) {

@@ -9,6 +9,8 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// `u` in [0, 1); rounding can, rarely, give exactly `high` (as in NumPy).
     /// NumPy: `rng.uniform(low, high, size=shape)` (with a different stream).
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func uniform(_ shape: [Int], low: Scalar = 0, high: Scalar = 1,
                                using generator: inout SeededGenerator) -> NDArray {
         checkShape("uniform", shape)
@@ -21,6 +23,8 @@ extension NDArray where Scalar: NDFloatingPoint {
     /// deviation (computed in Double, then rounded to the element type).
     /// NumPy: `rng.normal(mean, std, size=shape)` (with a different stream).
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func normal(_ shape: [Int], mean: Scalar = 0, std: Scalar = 1,
                               using generator: inout SeededGenerator) -> NDArray {
         checkShape("normal", shape)

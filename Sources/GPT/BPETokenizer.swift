@@ -1,0 +1,623 @@
+// BPETokenizer.swift — byte-level byte-pair encoding, as GPT-2 and Hugging Face's
+// `tokenizers` do it: text → words → bytes → merged tokens → ids, and back.
+//
+//   "the cat" ──pre-tokenize──▶ "the"  "Ġcat"          (ByteLevel.swift: words, bytes as characters)
+//
+//   merges.txt       "the":  t h e            "Ġcat":  Ġ c a t
+//   rank 0  h e              t he    rank 0            Ġ c at    rank 1
+//   rank 1  a t              the     rank 2            Ġc at     rank 3
+//   rank 2  t he                                       Ġcat      rank 4
+//   rank 3  Ġ c
+//   rank 4  Ġc at    ──vocab.json──▶  ["the", "Ġcat"]  →  ids [258, 260]
+//                    (ids 0…255 are the bytes, then one per merge: "he" 256, "at" 257, …)
+//
+// Within a word, the adjacent pair whose merge has the lowest rank (the earliest
+// line of merges.txt) is merged, the leftmost if it occurs twice, until no pair
+// has a merge. `explain(_:)` prints these steps for any text. Special tokens
+// such as "<|endoftext|>" are cut out of the text first and map straight to
+// their ids, as Hugging Face's added tokens do. Decoding joins the tokens'
+// bytes and reads them as UTF-8; bytes that are not valid UTF-8 (a token sampled
+// mid-character) become U+FFFD, as Hugging Face's decoder does.
+//
+// Files are Hugging Face's `model.save` pair, byte for byte: vocab.json (token
+// → id, compact, in id order) and merges.txt ("#version: 0.2", then one "left
+// right" pair per line, in rank order). Both are read with checks that name the
+// file, the line and the problem, and written atomically.
+//
+// Depends on: Foundation (files, JSON), ByteLevel.swift, TokenizerError.swift.
+// Not here: training (BPETrainer.swift), BPE dropout, offsets, unk tokens and
+// byte fallback (a byte-level vocabulary has all 256 bytes), tiktoken's files.
+
+import Foundation
+
+/// A byte-level BPE tokenizer: GPT-2's, or one trained with `train(text:vocabSize:specialTokens:minFrequency:)`.
+///
+/// ```swift
+/// let folder = URL(fileURLWithPath: "gpt2")                    // vocab.json, merges.txt
+/// let tokenizer = try BPETokenizer(directory: folder)         // "<|endoftext|>" is special
+/// let ids = tokenizer.encode("Hello world<|endoftext|>")      // GPT-2: [15496, 995, 50256]
+/// let text = try tokenizer.decode(ids)                        // "Hello world<|endoftext|>"
+/// print(tokenizer.explain("Hello"))                           // the merges, step by step
+/// ```
+///
+/// Hugging Face: `Tokenizer(models.BPE.from_file(vocab, merges))` with the `ByteLevel`
+/// pre-tokenizer (`add_prefix_space=False`) and decoder, and the special tokens added.
+/// A value type, immutable after creation: share it freely between threads.
+public struct BPETokenizer: Sendable, Equatable, CustomStringConvertible {
+    /// One merge rule: the tokens `left` and `right`, next to each other, become `left + right`.
+    public struct Merge: Hashable, Sendable, CustomStringConvertible {
+        /// The left token (a byte-level string such as "Ġt").
+        public let left: String
+        /// The right token.
+        public let right: String
+        /// The token the merge makes.
+        public var merged: String { left + right }
+        /// A merge of `left` and `right`.
+        public init(_ left: String, _ right: String) {
+            self.left = left
+            self.right = right
+        }
+        /// "left right", as a line of merges.txt.
+        public var description: String { "\(left) \(right)" }
+    }
+
+    /// Every token (a byte-level string, or a special token) and its id.
+    public let vocabulary: [String: Int]
+    /// The merges in rank order: `merges[0]` is applied first.
+    public let merges: [Merge]
+    /// The tokens cut out of the text before anything else, such as "<|endoftext|>".
+    public let specialTokens: [String]
+
+    /// The token of each id.
+    let tokens: [String]
+    /// The bytes each id decodes to.
+    let tokenBytes: [[UInt8]]
+    /// Whether each id is a special token.
+    let isSpecial: [Bool]
+    /// The id of the one-byte token of each byte.
+    let byteIDs: [Int]
+    /// What each mergeable pair of ids becomes, and the merge's rank.
+    let mergeTable: [TokenPair: MergeResult]
+    /// The special tokens by their first character, longest first: (characters, id).
+    let specialTokensByFirstCharacter: [Unicode.Scalar: [(characters: [Unicode.Scalar], id: Int)]]
+
+    /// V, the number of tokens: the ids are 0..<V.
+    public var vocabSize: Int { tokens.count }
+
+    /// The token of `id` (a byte-level string: "Ġworld" for " world"), or nil.
+    public func token(for id: Int) -> String? { id >= 0 && id < tokens.count ? tokens[id] : nil }
+
+    /// The id of `token` (a byte-level string, or a special token), or nil.
+    public func id(for token: String) -> Int? { vocabulary[token] }
+
+    // MARK: - Creating
+
+    /// A tokenizer from a vocabulary and its merges.
+    /// - Parameters:
+    ///   - vocabulary: token → id; the ids exactly 0..<count, all 256 one-byte tokens present
+    ///   - merges: in rank order; each merge's two tokens and their concatenation must be in the vocabulary
+    ///     (if a pair appears twice, the later rank counts, as in Hugging Face)
+    ///   - specialTokens: tokens of the vocabulary to cut out of the text before pre-tokenizing
+    /// - Throws: `TokenizerError.invalidArgument` saying what does not fit.
+    public init(vocabulary: [String: Int], merges: [Merge], specialTokens: [String] = []) throws(TokenizerError) {
+        do throws(Inconsistency) {
+            try self.init(checking: vocabulary, merges: merges, specialTokens: specialTokens)
+        } catch {
+            switch error.place {
+            case .vocabulary: throw .invalidArgument("BPETokenizer: the vocabulary: \(error.problem)")
+            case .merge(let rank): throw .invalidArgument("BPETokenizer: merge \(rank) (\"\(merges[rank])\"): \(error.problem)")
+            case .specialTokens: throw .invalidArgument("BPETokenizer: \(error.problem)")
+            }
+        }
+    }
+
+    /// Where a vocabulary and its merges do not fit together, and how.
+    struct Inconsistency: Error {
+        enum Place { case vocabulary, merge(Int), specialTokens }
+        let place: Place
+        let problem: String
+    }
+
+    /// Checks the parts fit together and builds the lookup tables.
+    init(checking vocabulary: [String: Int], merges: [Merge], specialTokens: [String]) throws(Inconsistency) {
+        // The ids: each of 0..<count once.
+        var slots = [String?](repeating: nil, count: vocabulary.count)
+        for (token, id) in vocabulary {
+            guard id >= 0 && id < vocabulary.count else {
+                throw Inconsistency(place: .vocabulary, problem: "the token \(token.debugDescription) has id \(id), but "
+                    + "the \(vocabulary.count) tokens must have the ids 0..<\(vocabulary.count)")
+            }
+            if let other = slots[id] {
+                let (a, b) = other < token ? (other, token) : (token, other)      // the same message whatever the order
+                throw Inconsistency(place: .vocabulary,
+                                    problem: "the tokens \(a.debugDescription) and \(b.debugDescription) both have id \(id)")
+            }
+            slots[id] = token
+        }
+        let tokens = slots.map { $0! }           // count tokens, unique ids in 0..<count: every slot is filled
+        // Every byte has a token, so every text can be encoded.
+        var byteIDs: [Int] = []
+        for (byte, character) in ByteLevel.characters.enumerated() {
+            guard let id = vocabulary[String(character)] else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                throw Inconsistency(place: .vocabulary, problem: "the byte 0x\(hex.count == 1 ? "0" + hex : hex) has no "
+                    + "token (its character is \(TokenizerError.describe(character))); a byte-level vocabulary needs all 256")
+            }
+            byteIDs.append(id)
+        }
+        // Each merge joins two tokens into a third, all in the vocabulary.
+        var mergeTable: [TokenPair: MergeResult] = [:]
+        mergeTable.reserveCapacity(merges.count)
+        for (rank, merge) in merges.enumerated() {
+            for part in [merge.left, merge.right] where vocabulary[part] == nil {
+                throw Inconsistency(place: .merge(rank), problem: "the token \(part.debugDescription) is not in the vocabulary")
+            }
+            guard let merged = vocabulary[merge.merged] else {
+                throw Inconsistency(place: .merge(rank),
+                                    problem: "the merged token \(merge.merged.debugDescription) is not in the vocabulary")
+            }
+            mergeTable[TokenPair(vocabulary[merge.left]!, vocabulary[merge.right]!)] = MergeResult(rank: rank, id: merged)
+        }
+        // Special tokens: in the vocabulary, and matched longest first.
+        var isSpecial = [Bool](repeating: false, count: tokens.count)
+        var byFirst: [Unicode.Scalar: [(characters: [Unicode.Scalar], id: Int)]] = [:]
+        for token in specialTokens {
+            guard let id = vocabulary[token], let first = token.unicodeScalars.first else {
+                throw Inconsistency(place: .specialTokens, problem: token.isEmpty ? "a special token cannot be empty"
+                    : "the special token \(token.debugDescription) is not in the vocabulary; pass the vocabulary's "
+                        + "own special tokens as specialTokens (or [] if it has none)")
+            }
+            if isSpecial[id] { continue }
+            isSpecial[id] = true
+            byFirst[first, default: []].append((Array(token.unicodeScalars), id))
+        }
+        for key in byFirst.keys { byFirst[key]!.sort { $0.characters.count > $1.characters.count } }
+
+        self.vocabulary = vocabulary
+        self.merges = merges
+        self.specialTokens = specialTokens
+        self.tokens = tokens
+        // A token that is not spelled with stand-ins (a special token with a real space, say) is its own UTF-8.
+        self.tokenBytes = tokens.enumerated().map { id, token in
+            isSpecial[id] ? Array(token.utf8) : (ByteLevel.decode(token) ?? Array(token.utf8))
+        }
+        self.isSpecial = isSpecial
+        self.byteIDs = byteIDs
+        self.mergeTable = mergeTable
+        self.specialTokensByFirstCharacter = byFirst
+    }
+
+    /// A one-line summary: `BPETokenizer(vocabSize: 400, merges: 143, specialTokens: ["<|endoftext|>"])`.
+    public var description: String {
+        "BPETokenizer(vocabSize: \(vocabSize), merges: \(merges.count), specialTokens: \(specialTokens))"
+    }
+
+    /// Equal when the vocabulary, the merges (in order) and the special tokens are.
+    public static func == (a: BPETokenizer, b: BPETokenizer) -> Bool {
+        a.vocabulary == b.vocabulary && a.merges == b.merges && a.specialTokens == b.specialTokens
+    }
+
+    // MARK: - Encoding
+
+    /// The ids of `text`.
+    ///
+    /// Special tokens are cut out first (the leftmost, and the longest where two start at the
+    /// same place) and become their ids; each stretch of text between them is pre-tokenized
+    /// on its own, and each word's bytes are merged as `explain(_:)` shows. Every text can be
+    /// encoded: there is no unknown token. Words seen twice are merged once (a per-call cache).
+    /// - Parameter splittingSpecialTokens: false to encode "<|endoftext|>" in the text as
+    ///   ordinary characters (Hugging Face: `encode_special_tokens=True`), for untrusted text.
+    /// - Complexity: O(n log n) in the length of the longest word, O(n) overall for ordinary text.
+    public func encode(_ text: String, splittingSpecialTokens: Bool = true) -> [Int] {
+        let scalars = Array(text.unicodeScalars)
+        var ids: [Int] = []
+        ids.reserveCapacity(scalars.count / 3)
+        var cache: [[UInt8]: [Int]] = [:]
+        var bytes: [UInt8] = []
+        for segment in segments(of: scalars, splittingSpecialTokens: splittingSpecialTokens) {
+            switch segment {
+            case .special(let id):
+                ids.append(id)
+            case .text(let range):
+                for piece in ByteLevel.pieces(of: scalars[range]) {
+                    bytes.removeAll(keepingCapacity: true)
+                    for scalar in scalars[piece] { UTF8.encode(scalar) { bytes.append($0) } }
+                    if let known = cache[bytes] {
+                        ids.append(contentsOf: known)
+                    } else {
+                        let merged = mergedIDs(of: bytes)
+                        cache[bytes] = merged
+                        ids.append(contentsOf: merged)
+                    }
+                }
+            }
+        }
+        return ids
+    }
+
+    /// A stretch of the text: ordinary text (a range of unicode scalars) or one special token.
+    enum Segment: Equatable {
+        case text(Range<Int>)
+        case special(Int)
+    }
+
+    /// The text cut at its special tokens, leftmost-longest as Hugging Face's added vocabulary does.
+    func segments(of scalars: [Unicode.Scalar], splittingSpecialTokens: Bool) -> [Segment] {
+        guard splittingSpecialTokens && !specialTokensByFirstCharacter.isEmpty else {
+            return scalars.isEmpty ? [] : [.text(0..<scalars.count)]
+        }
+        var segments: [Segment] = []
+        var textStart = 0
+        var i = 0
+        search: while i < scalars.count {
+            for candidate in specialTokensByFirstCharacter[scalars[i]] ?? [] {
+                let end = i + candidate.characters.count
+                if end <= scalars.count && scalars[i..<end].elementsEqual(candidate.characters) {
+                    if textStart < i { segments.append(.text(textStart..<i)) }
+                    segments.append(.special(candidate.id))
+                    i = end
+                    textStart = end
+                    continue search
+                }
+            }
+            i += 1
+        }
+        if textStart < scalars.count { segments.append(.text(textStart..<scalars.count)) }
+        return segments
+    }
+
+    /// The ids of one word: its bytes' tokens, merged lowest rank first (leftmost first on a tie).
+    ///
+    /// Hugging Face's `Word::merge_all`: the candidate merges wait in a heap ordered by (rank,
+    /// position); the symbols form a linked list, so a merge costs O(log n), not O(n). Entries
+    /// made stale by an earlier merge (a symbol merged away, or a neighbour changed) are skipped
+    /// when they come up. `mergedIDsReference(of:)` is the plain twin, and the test oracle.
+    func mergedIDs(of bytes: [UInt8]) -> [Int] {
+        var symbols = bytes.map { byteIDs[Int($0)] }
+        let n = symbols.count
+        if n < 2 { return symbols }
+        var next = Array(1...n)                      // next[i]: the symbol after i; n for none
+        var previous = Array(-1..<(n - 1))           // previous[i]: the symbol before i; -1 for none
+        var merged = [Bool](repeating: false, count: n)  // merged into the symbol on its left
+        var queue = BPEHeap<MergeCandidate>()
+        func consider(_ position: Int) {             // the pair (position, next[position]), if it has a merge
+            guard next[position] < n, let merge = mergeTable[TokenPair(symbols[position], symbols[next[position]])]
+            else { return }
+            queue.push(MergeCandidate(rank: merge.rank, position: position, id: merge.id))
+        }
+        for position in 0..<(n - 1) { consider(position) }
+        while let candidate = queue.pop() {
+            let i = candidate.position
+            let j = next[i]
+            guard !merged[i], j < n, mergeTable[TokenPair(symbols[i], symbols[j])]?.id == candidate.id else {
+                continue                             // stale: the pair at i is no longer this one
+            }
+            symbols[i] = candidate.id                // i absorbs j
+            merged[j] = true
+            next[i] = next[j]
+            if next[j] < n { previous[next[j]] = i }
+            if previous[i] >= 0 { consider(previous[i]) }
+            consider(i)
+        }
+        return (0..<n).compactMap { merged[$0] ? nil : symbols[$0] }
+    }
+
+    /// The plain twin of `mergedIDs(of:)`: find the adjacent pair with the lowest rank
+    /// (the leftmost among equals), merge it, repeat. O(n²) per word; the same result.
+    /// - Parameter record: called after each merge with the merge's rank, its position, and the ids.
+    func mergedIDsReference(of bytes: [UInt8], record: (_ rank: Int, _ position: Int, _ ids: [Int]) -> Void = { _, _, _ in })
+        -> [Int] {
+        var ids = bytes.map { byteIDs[Int($0)] }
+        while ids.count >= 2 {
+            var best: (rank: Int, position: Int, id: Int)?
+            for position in 0..<(ids.count - 1) {
+                if let merge = mergeTable[TokenPair(ids[position], ids[position + 1])], merge.rank < (best?.rank ?? .max) {
+                    best = (merge.rank, position, merge.id)
+                }
+            }
+            guard let best else { break }
+            ids.replaceSubrange(best.position...(best.position + 1), with: [best.id])
+            record(best.rank, best.position, ids)
+        }
+        return ids
+    }
+
+    // MARK: - Decoding
+
+    /// The text of `ids`: their bytes joined and read as UTF-8. Bytes that do not form valid
+    /// UTF-8 (one token of a three-byte character, say) each become U+FFFD "�", as in
+    /// Hugging Face's `decode` (Rust's `from_utf8_lossy`), so decode(encode(text)) == text.
+    /// - Parameter skippingSpecialTokens: leave special tokens out (Hugging Face's default; here false).
+    /// - Throws: `TokenizerError.unknownID` for an id that names no token. Ids come from
+    ///   outside (a model's samples, whose output layer may be larger than the vocabulary, as
+    ///   nanoGPT pads GPT-2's 50257 to 50304; a file), so a bad one is reported, not a crash.
+    public func decode(_ ids: [Int], skippingSpecialTokens: Bool = false) throws(TokenizerError) -> String {
+        String(decoding: try bytes(of: ids, skippingSpecialTokens: skippingSpecialTokens), as: UTF8.self)
+    }
+
+    /// The bytes of `ids`, before they are read as UTF-8: for streaming text out as it is
+    /// generated, where a character can end in the next token.
+    /// - Throws: `TokenizerError.unknownID` for an id that names no token.
+    public func bytes(of ids: [Int], skippingSpecialTokens: Bool = false) throws(TokenizerError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.count * 4)
+        for id in ids {
+            guard id >= 0 && id < tokens.count else {
+                throw .unknownID(id, vocabularySize: tokens.count)
+            }
+            if skippingSpecialTokens && isSpecial[id] { continue }
+            bytes.append(contentsOf: tokenBytes[id])
+        }
+        return bytes
+    }
+
+    // MARK: - Explaining
+
+    /// How `text` becomes ids, step by step: its special tokens, its words, each word's bytes,
+    /// every merge with its rank (its line in merges.txt, counting from 0), and the ids.
+    ///
+    /// ```
+    /// "Ġthe" = bytes 20 74 68 65
+    ///   start               Ġ t h e
+    ///   rank 0   Ġ + t      Ġt h e
+    ///   rank 2   h + e      Ġt he
+    ///   rank 7   Ġt + he    Ġthe
+    ///   ids                 [264]
+    /// ```
+    /// ("Ġ" is the space: see ByteLevel.swift.) The steps are those of `mergedIDsReference(of:)`,
+    /// which gives the same ids as `encode` (tested).
+    public func explain(_ text: String) -> String {
+        var lines: [String] = []
+        let scalars = Array(text.unicodeScalars)
+        for segment in segments(of: scalars, splittingSpecialTokens: true) {
+            switch segment {
+            case .special(let id):
+                lines.append("\(tokens[id].debugDescription) is a special token: id \(id)")
+            case .text(let range):
+                for piece in ByteLevel.pieces(of: scalars[range]) {
+                    var bytes: [UInt8] = []
+                    for scalar in scalars[piece] { UTF8.encode(scalar) { bytes.append($0) } }
+                    lines.append(contentsOf: explainWord(bytes))
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The lines of `explain(_:)` for one word.
+    func explainWord(_ bytes: [UInt8]) -> [String] {
+        func spelled(_ ids: [Int]) -> String { ids.map { tokens[$0] }.joined(separator: " ") }
+        let hex = bytes.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
+        var steps: [(rank: Int, left: String, right: String, symbols: String)] = []
+        var before = bytes.map { byteIDs[Int($0)] }
+        let ids = mergedIDsReference(of: bytes) { rank, position, after in
+            steps.append((rank, tokens[before[position]], tokens[before[position + 1]], spelled(after)))
+            before = after
+        }
+        let rankWidth = steps.map { String($0.rank).count }.max() ?? 1
+        let merges = steps.map { step in
+            let rank = String(step.rank)
+            return "rank " + String(repeating: " ", count: rankWidth - rank.count) + rank + "   \(step.left) + \(step.right)"
+        }
+        let width = max(merges.map(\.count).max() ?? 0, "start".count) + 4
+        func padded(_ s: String) -> String { s + String(repeating: " ", count: width - s.count) }
+        var lines = ["\(ByteLevel.encode(bytes).debugDescription) = bytes \(hex.joined(separator: " "))"]
+        lines.append("  " + padded("start") + spelled(bytes.map { byteIDs[Int($0)] }))
+        for (merge, step) in zip(merges, steps) { lines.append("  " + padded(merge) + step.symbols) }
+        lines.append("  " + padded("ids") + "\(ids)")
+        return lines
+    }
+
+    // MARK: - Files
+
+    /// Reads Hugging Face's vocab.json and merges.txt (what `model.save` writes, and what
+    /// GPT-2's download holds).
+    /// - Parameter specialTokens: tokens of vocab.json to treat as special (the files do not say
+    ///   which are); GPT-2's "<|endoftext|>" by default. Pass [] for a vocabulary without it.
+    /// - Throws: `TokenizerError.fileAccess` for a file that cannot be read;
+    ///   `TokenizerError.malformedFile` naming the file, the line of merges.txt and the problem
+    ///   (not JSON, a line that is not two tokens, a merge of tokens not in the vocabulary, …);
+    ///   `TokenizerError.invalidArgument` for a special token not in the vocabulary.
+    public init(vocabularyFile: URL, mergesFile: URL, specialTokens: [String] = ["<|endoftext|>"]) throws(TokenizerError) {
+        let vocabulary = try BPETokenizer.readVocabulary(vocabularyFile)
+        let (merges, lineNumbers) = try BPETokenizer.readMerges(mergesFile)
+        do throws(Inconsistency) {
+            try self.init(checking: vocabulary, merges: merges, specialTokens: specialTokens)
+        } catch {
+            switch error.place {
+            case .vocabulary:
+                throw .malformedFile(file: vocabularyFile.path, line: nil, problem: error.problem)
+            case .merge(let rank):
+                throw .malformedFile(file: mergesFile.path, line: lineNumbers[rank],
+                                     problem: "the merge \"\(merges[rank])\": \(error.problem) (\(vocabularyFile.lastPathComponent))")
+            case .specialTokens:
+                throw .invalidArgument("BPETokenizer: \(error.problem) (\(vocabularyFile.path))")
+            }
+        }
+    }
+
+    /// Reads `vocab.json` and `merges.txt` from `directory` (`<prefix>-vocab.json` and
+    /// `<prefix>-merges.txt` with a prefix), as Hugging Face's `model.save(directory, prefix)` names them.
+    public init(directory: URL, prefix: String? = nil, specialTokens: [String] = ["<|endoftext|>"]) throws(TokenizerError) {
+        let (vocabularyFile, mergesFile) = BPETokenizer.fileURLs(in: directory, prefix: prefix)
+        try self.init(vocabularyFile: vocabularyFile, mergesFile: mergesFile, specialTokens: specialTokens)
+    }
+
+    /// Writes vocab.json and merges.txt into `directory` (created if needed), each atomically,
+    /// byte for byte as Hugging Face's `model.save(directory, prefix)` would.
+    /// - Returns: the two files' URLs.
+    @discardableResult
+    public func write(to directory: URL, prefix: String? = nil) throws(TokenizerError) -> (vocabulary: URL, merges: URL) {
+        let (vocabularyFile, mergesFile) = BPETokenizer.fileURLs(in: directory, prefix: prefix)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .fileAccess(file: directory.path, reason: error.localizedDescription)
+        }
+        for (file, contents) in [(vocabularyFile, vocabularyFileContents), (mergesFile, mergesFileContents)] {
+            do {
+                try Data(contents.utf8).write(to: file, options: .atomic)
+            } catch {
+                throw .fileAccess(file: file.path, reason: error.localizedDescription)
+            }
+        }
+        return (vocabularyFile, mergesFile)
+    }
+
+    /// vocab.json's text: `{"<|endoftext|>":0,"!":1,…}`, compact and in id order, escaped as serde_json does.
+    public var vocabularyFileContents: String {
+        let entries = tokens.enumerated().map { id, token in BPETokenizer.jsonQuoted(token) + ":" + String(id) }
+        return "{" + entries.joined(separator: ",") + "}"
+    }
+
+    /// merges.txt's text: "#version: 0.2", then "left right" for each merge, each line ending in "\n".
+    public var mergesFileContents: String {
+        (["#version: 0.2"] + merges.map(\.description)).map { $0 + "\n" }.joined()
+    }
+
+    /// The two files' URLs in `directory`.
+    static func fileURLs(in directory: URL, prefix: String?) -> (vocabulary: URL, merges: URL) {
+        let start = prefix.map { $0 + "-" } ?? ""
+        return (directory.appendingPathComponent(start + "vocab.json"), directory.appendingPathComponent(start + "merges.txt"))
+    }
+
+    /// The text of a file, which must be UTF-8.
+    static func readText(_ url: URL) throws(TokenizerError) -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .fileAccess(file: url.path, reason: error.localizedDescription)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .malformedFile(file: url.path, line: nil, problem: "the file is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// vocab.json: one JSON object of token → integer id.
+    static func readVocabulary(_ url: URL) throws(TokenizerError) -> [String: Int] {
+        let text = try readText(url)
+        do {
+            return try JSONDecoder().decode([String: Int].self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            throw .malformedFile(file: url.path, line: nil,
+                                 problem: "expected a JSON object of token → integer id: " + TokenizerError.describe(error))
+        } catch {
+            throw .malformedFile(file: url.path, line: nil, problem: "\(error)")
+        }
+    }
+
+    /// merges.txt: an optional "#version" line, then "left right" per line (a trailing "\r" is
+    /// dropped, as Rust's `lines()` does). Returns the merges and the 1-based line of each.
+    static func readMerges(_ url: URL) throws(TokenizerError) -> ([Merge], [Int]) {
+        let text = try readText(url)
+        var merges: [Merge] = []
+        var lineNumbers: [Int] = []
+        // Split on unicode scalars, not Characters: to Swift, "\r\n" is one Character, not "\n".
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, rawLine) in lines.enumerated() {
+            let line = String(Substring(rawLine.last == "\r" ? rawLine.dropLast() : rawLine))
+            if line.hasPrefix("#version") { continue }
+            if line.isEmpty && index == lines.count - 1 { continue }       // the newline ending the last line
+            let parts = line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw .malformedFile(file: url.path, line: index + 1,
+                                     problem: "expected two tokens separated by one space, found \(line.debugDescription)")
+            }
+            merges.append(Merge(String(Substring(parts[0])), String(Substring(parts[1]))))
+            lineNumbers.append(index + 1)
+        }
+        return (merges, lineNumbers)
+    }
+
+    /// `s` as a JSON string, escaped as serde_json (and so Hugging Face) escapes it: `"` `\` and
+    /// control characters only; everything else, "Ġ" included, written as it is.
+    static func jsonQuoted(_ s: String) -> String {
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": quoted.append(contentsOf: "\\\"".unicodeScalars)
+            case "\\": quoted.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": quoted.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": quoted.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": quoted.append(contentsOf: "\\t".unicodeScalars)
+            case "\u{08}": quoted.append(contentsOf: "\\b".unicodeScalars)
+            case "\u{0C}": quoted.append(contentsOf: "\\f".unicodeScalars)
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                quoted.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            default: quoted.append(scalar)
+            }
+        }
+        quoted.append("\"")
+        return String(quoted)
+    }
+}
+
+// MARK: - Helpers shared with the trainer
+
+/// Two adjacent token ids, compared left id first (the trainer's tie-break).
+struct TokenPair: Hashable, Comparable, Sendable {
+    var left: Int
+    var right: Int
+    init(_ left: Int, _ right: Int) {
+        self.left = left
+        self.right = right
+    }
+    static func < (a: TokenPair, b: TokenPair) -> Bool { (a.left, a.right) < (b.left, b.right) }
+}
+
+/// What a pair of ids merges into, and the merge's rank.
+struct MergeResult: Sendable {
+    let rank: Int
+    let id: Int
+}
+
+/// A merge waiting in a word's heap: the lowest rank comes out first, then the leftmost.
+struct MergeCandidate: Comparable {
+    let rank: Int
+    let position: Int
+    let id: Int
+    static func < (a: MergeCandidate, b: MergeCandidate) -> Bool { (a.rank, a.position) < (b.rank, b.position) }
+    static func == (a: MergeCandidate, b: MergeCandidate) -> Bool { a.rank == b.rank && a.position == b.position }
+}
+
+/// A binary min-heap: `pop()` returns the smallest element. O(log n) per push and pop.
+struct BPEHeap<Element: Comparable> {
+    private var elements: [Element] = []
+
+    /// Whether the heap is empty.
+    var isEmpty: Bool { elements.isEmpty }
+
+    /// Adds `element`, sifting it up past every larger parent.
+    mutating func push(_ element: Element) {
+        elements.append(element)
+        var child = elements.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            if !(elements[child] < elements[parent]) { break }
+            elements.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns the smallest element: the last element takes the root's place and sifts down.
+    mutating func pop() -> Element? {
+        guard !elements.isEmpty else { return nil }
+        elements.swapAt(0, elements.count - 1)
+        let smallest = elements.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smaller = parent
+            if left < elements.count && elements[left] < elements[smaller] { smaller = left }
+            if right < elements.count && elements[right] < elements[smaller] { smaller = right }
+            if smaller == parent { break }
+            elements.swapAt(parent, smaller)
+            parent = smaller
+        }
+        return smallest
+    }
+}

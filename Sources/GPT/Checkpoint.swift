@@ -1,0 +1,285 @@
+// Checkpoint.swift — a model on disk: model.safetensors + config.json in one folder.
+//
+//   save(to: folder)      folder/config.json        {"model_type": "gptfromscratch", "config": {…GPTConfig…}}
+//                         folder/model.safetensors  every parameter under its own name (wte.weight, blocks.0.…)
+//   load(from: folder)    reads either that, or a Hugging Face GPT-2 folder (config.json with
+//                         "model_type": "gpt2"; see GPT2Checkpoint.swift)
+//
+// Each file is written atomically (a temporary file renamed into place), so a
+// crash never leaves half a file; the weights are written before config.json. Loading checks every name and shape
+// and throws a `CheckpointError` naming the tensor or field that is wrong.
+//
+// Depends on: SafeTensors.swift, GPTModel.swift, GPTConfig.swift.
+// Not here: optimizer state and training progress (the training loop's), tokenizer files.
+
+import Foundation
+import NDArray
+
+/// What is wrong with a checkpoint folder.
+public enum CheckpointError: Error, Equatable, CustomStringConvertible {
+    /// A file the folder must have is not there.
+    case missingFile(path: String)
+    /// config.json cannot be read, or a field is missing or invalid.
+    case invalidConfig(path: String, field: String, reason: String)
+    /// Parameters the model needs that the file lacks ("name [shape]"), and tensors of the file that
+    /// match no parameter: every one of them, not only the first.
+    case keysDoNotMatch(missing: [String], unexpected: [String])
+    /// A tensor has another shape than the configuration implies.
+    case shapeMismatch(tensor: String, expected: [Int], found: [Int])
+    /// The model cannot be written in the asked-for layout.
+    case unsupported(reason: String)
+    /// The safetensors file itself is malformed.
+    case safeTensors(SafeTensorsError)
+
+    /// One line naming the file, tensor or field and what is wrong.
+    public var description: String {
+        switch self {
+        case .missingFile(let path): return "checkpoint: \(path) is missing"
+        case .invalidConfig(let path, let field, let reason): return "checkpoint: \(path): \"\(field)\": \(reason)"
+        case .keysDoNotMatch(let missing, let unexpected):
+            return "checkpoint: " + [missing.isEmpty ? nil : "missing tensors: " + missing.joined(separator: ", "),
+                                     unexpected.isEmpty ? nil : "tensors that match no parameter: "
+                                        + unexpected.joined(separator: ", ")].compactMap { $0 }.joined(separator: "; ")
+        case .shapeMismatch(let name, let expected, let found):
+            return "checkpoint: tensor \"\(name)\" has shape \(found), but the config needs \(expected)"
+        case .unsupported(let reason): return "checkpoint: \(reason)"
+        case .safeTensors(let error): return "checkpoint: \(error)"
+        }
+    }
+}
+
+/// What loading did with each tensor: printed on request (`load(from:printReport:)`).
+public struct CheckpointReport: CustomStringConvertible, Sendable {
+    /// What happened to one tensor of the file.
+    public enum Action: Sendable, Equatable {
+        /// Copied as it is.
+        case copied
+        /// Transposed: Hugging Face's Conv1D stores [in, out], a Linear [out, in].
+        case transposed
+        /// Not loaded: the same array as another parameter (tied weights).
+        case tied(to: String)
+        /// Not loaded, and why (e.g. a causal-mask buffer that the model rebuilds).
+        case ignored(reason: String)
+    }
+
+    /// One tensor of the file.
+    public struct Entry: Sendable {
+        /// Its name in the file.
+        public var source: String
+        /// The parameter it became (nil when not loaded).
+        public var target: String?
+        /// Its shape in the file.
+        public var shape: [Int]
+        /// What happened.
+        public var action: Action
+    }
+
+    /// The folder's layout: "gptfromscratch" or "huggingface-gpt2".
+    public var format: String
+    /// One entry per tensor in the file, in the file's order.
+    public var entries: [Entry] = []
+    /// Parameters of the model that no tensor filled, as "file name [shape]" (loading throws unless this is empty).
+    public var missing: [String] = []
+    /// Tensors that matched no parameter (loading throws unless this is empty).
+    public var unexpected: [String] = []
+
+    /// One line per tensor: source → target, shape, action; then missing and unexpected keys.
+    public var description: String {
+        var lines = ["import report (\(format)): \(entries.count) tensors"]
+        let width = (entries.map(\.source.count).max() ?? 0) + 1
+        for entry in entries {
+            let action: String
+            switch entry.action {
+            case .copied: action = "copied"
+            case .transposed: action = "transposed [in, out] → [out, in]"
+            case .tied(let to): action = "tied to \(to)"
+            case .ignored(let reason): action = "ignored: \(reason)"
+            }
+            let source = entry.source + String(repeating: " ", count: max(0, width - entry.source.count))
+            lines.append("  \(source) → \(entry.target ?? "—")  \(entry.shape)  \(action)")
+        }
+        lines.append("missing: " + (missing.isEmpty ? "none" : missing.joined(separator: ", ")))
+        lines.append("unexpected: " + (unexpected.isEmpty ? "none" : unexpected.joined(separator: ", ")))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Our config.json: the model type, then the GPTConfig.
+struct NativeConfigFile: Codable {
+    var modelType = "gptfromscratch"
+    var config: GPTConfig
+
+    enum CodingKeys: String, CodingKey {
+        case modelType = "model_type"
+        case config
+    }
+}
+
+extension GPTModel {
+    /// Writes config.json and model.safetensors (every parameter under its own name) into `directory`,
+    /// creating it if needed; each file is written atomically.
+    public func save(to directory: URL) throws {
+        try createDirectory(directory)
+        try SafeTensorsFile.write(namedParameters, metadata: ["format": "gptfromscratch"],
+                                  to: directory.appendingPathComponent("model.safetensors"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(try encoder.encode(NativeConfigFile(config: config)),
+                            to: directory.appendingPathComponent("config.json"))
+    }
+
+    /// Loads the folder `directory`: our layout (see `save(to:)`) or a Hugging Face GPT-2 folder
+    /// (model.safetensors + config.json with "model_type": "gpt2"). The model comes back in eval mode.
+    /// - Parameter printReport: print what happened to each tensor (see `CheckpointReport`)
+    public static func load(from directory: URL, printReport: Bool = false) throws -> GPTModel {
+        var report: CheckpointReport?
+        defer { if printReport, let report { print(report) } }                 // also when loading fails
+        let loaded = try loadWithReport(from: directory, reportSoFar: &report)
+        return loaded.model
+    }
+
+    /// `load(from:)`, also returning the import report.
+    public static func loadWithReport(from directory: URL) throws -> (model: GPTModel, report: CheckpointReport) {
+        var report: CheckpointReport?
+        return try loadWithReport(from: directory, reportSoFar: &report)
+    }
+
+    /// Loads, leaving in `reportSoFar` what was found even when loading throws.
+    static func loadWithReport(from directory: URL, reportSoFar: inout CheckpointReport?) throws
+        -> (model: GPTModel, report: CheckpointReport) {
+        let configURL = directory.appendingPathComponent("config.json")
+        let json = try readConfigJSON(configURL)
+        let weightsURL = directory.appendingPathComponent("model.safetensors")
+        switch json["model_type"] as? String {
+        case "gpt2":
+            let config = try configFromHuggingFace(json, path: configURL.path)
+            return try loadHuggingFaceGPT2(config: config, file: try openSafeTensors(weightsURL), reportSoFar: &reportSoFar)
+        case "gptfromscratch":
+            let native: NativeConfigFile
+            do {
+                native = try JSONDecoder().decode(NativeConfigFile.self, from: Data(contentsOf: configURL))
+            } catch {
+                throw CheckpointError.invalidConfig(path: configURL.path, field: "config", reason: "\(error)")
+            }
+            if let problem = native.config.problem {
+                throw CheckpointError.invalidConfig(path: configURL.path, field: "config", reason: problem)
+            }
+            let file = try openSafeTensors(weightsURL)
+            var rng = SeededGenerator(seed: 0)
+            let model = GPTModel(config: native.config, initialization: .zeros, using: &rng)
+            reportSoFar = CheckpointReport(format: "gptfromscratch")
+            try model.fill(from: file, report: &reportSoFar!) { name in (name, false) }
+            model.eval()
+            return (model, reportSoFar!)
+        case let other:
+            throw CheckpointError.invalidConfig(path: configURL.path, field: "model_type",
+                                                reason: "\(other.map { "\"\($0)\"" } ?? "missing"): expected \"gpt2\" or \"gptfromscratch\"")
+        }
+    }
+
+    /// Fills every parameter from `file`. `source(name)` gives the file's name for a parameter and
+    /// whether it is stored transposed. Tensors of the file that no parameter takes, and are not
+    /// already explained in `report.entries`, are unexpected. Every missing and unexpected name is
+    /// listed in the report before anything is thrown.
+    @_specialize(where Scalar == Float)
+    func fill(from file: SafeTensorsFile, report: inout CheckpointReport,
+              source: (String) -> (name: String, transposed: Bool)) throws {
+        var used: [String: (target: String, action: CheckpointReport.Action)] = [:]
+        var firstError: CheckpointError?
+        updateParameters { name, value in
+            let (sourceName, transposed) = source(name)
+            let expected = transposed ? Array(value.shape.reversed()) : value.shape
+            guard let info = file.tensors[sourceName] else {
+                report.missing.append("\(sourceName) \(expected)")
+                return
+            }
+            used[sourceName] = (name, transposed ? .transposed : .copied)
+            guard firstError == nil else { return }
+            guard info.shape == expected else {
+                firstError = .shapeMismatch(tensor: sourceName, expected: expected, found: info.shape)
+                return
+            }
+            do {
+                let loaded: NDArray<Scalar> = try file.array(sourceName)
+                value = transposed ? transposedCopy(loaded) : loaded
+            } catch let error as SafeTensorsError {
+                firstError = .safeTensors(error)
+            } catch {
+                firstError = .unsupported(reason: "\(error)")
+            }
+        }
+        let explained = report.entries
+        var entries: [CheckpointReport.Entry] = []
+        for name in file.names {
+            if let (target, action) = used[name] {
+                entries.append(.init(source: name, target: target, shape: file.tensors[name]!.shape, action: action))
+            } else if let entry = explained.first(where: { $0.source == name }) {
+                entries.append(entry)
+            } else {
+                report.unexpected.append(name)
+            }
+        }
+        report.entries = entries
+        if !report.missing.isEmpty || !report.unexpected.isEmpty {
+            throw CheckpointError.keysDoNotMatch(missing: report.missing, unexpected: report.unexpected)
+        }
+        if let firstError { throw firstError }
+    }
+}
+
+/// [R, C] → a contiguous [C, R], copied in 32 × 32 blocks that stay in cache.
+@_specialize(where S == Float)
+func transposedCopy<S: NDFloatingPoint>(_ a: NDArray<S>) -> NDArray<S> {
+    let (rows, cols) = (a.shape[0], a.shape[1])
+    return a.withUnsafeBufferPointer { src in
+        NDArray(unsafeUninitializedShape: [cols, rows]) { dst in
+            let block = 32
+            for r0 in stride(from: 0, to: rows, by: block) {
+                for c0 in stride(from: 0, to: cols, by: block) {
+                    for r in r0..<Swift.min(r0 + block, rows) {
+                        for c in c0..<Swift.min(c0 + block, cols) { dst[c * rows + r] = src[r * cols + c] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func createDirectory(_ directory: URL) throws {
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+        throw SafeTensorsError.io(path: directory.path, reason: "cannot create the folder: \(error.localizedDescription)")
+    }
+}
+
+func writeAtomically(_ data: Data, to url: URL) throws {
+    do {
+        try data.write(to: url, options: .atomic)
+    } catch {
+        throw SafeTensorsError.io(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+    }
+}
+
+func readConfigJSON(_ url: URL) throws -> [String: Any] {
+    guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(path: url.path) }
+    do {
+        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
+            throw CheckpointError.invalidConfig(path: url.path, field: "(file)", reason: "not a JSON object")
+        }
+        return object
+    } catch let error as CheckpointError {
+        throw error
+    } catch {
+        throw CheckpointError.invalidConfig(path: url.path, field: "(file)", reason: "not JSON: \(error.localizedDescription)")
+    }
+}
+
+func openSafeTensors(_ url: URL) throws -> SafeTensorsFile {
+    guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(path: url.path) }
+    do {
+        return try SafeTensorsFile(contentsOf: url)
+    } catch let error as SafeTensorsError {
+        throw CheckpointError.safeTensors(error)
+    }
+}

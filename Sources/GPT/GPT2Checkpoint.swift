@@ -1,0 +1,136 @@
+// GPT2Checkpoint.swift — reading and writing Hugging Face's GPT-2 folders.
+//
+//   Hugging Face (transformers.GPT2LMHeadModel)        ours (GPTModel)
+//   [transformer.]wte.weight          [V, C]           wte.weight
+//   [transformer.]wpe.weight          [T, C]           wpe.weight
+//   [transformer.]h.N.ln_1.weight     [C]              blocks.N.ln1.weight          (and .bias)
+//   [transformer.]h.N.attn.c_attn.weight [C, 3C]       blocks.N.attn.qkv.weight [3C, C]  transposed
+//   [transformer.]h.N.attn.c_proj.weight [C, C]        blocks.N.attn.proj.weight         transposed
+//   [transformer.]h.N.ln_2.weight     [C]              blocks.N.ln2.weight
+//   [transformer.]h.N.mlp.c_fc.weight [C, 4C]          blocks.N.ffn.up.weight [4C, C]    transposed
+//   [transformer.]h.N.mlp.c_proj.weight [4C, C]        blocks.N.ffn.down.weight          transposed
+//   [transformer.]ln_f.weight         [C]              lnF.weight
+//   lm_head.weight                    [V, C]           lmHead.weight (only when not tied)
+//   h.N.attn.bias, h.N.attn.masked_bias                (causal-mask buffers: ignored, we build the mask)
+//
+// GPT-2 was written with a "Conv1D" layer that stores its weight as [in, out],
+// the transpose of a Linear's [out, in]; c_attn's 3C outputs are q, k, v in
+// that order, as our qkv's rows are. The original gpt2 download has no
+// "transformer." prefix and stores the mask buffers; a folder saved by a recent
+// transformers has the prefix and omits lm_head.weight when it is tied. Both load.
+//
+// Depends on: Checkpoint.swift, SafeTensors.swift, GPTModel.swift.
+// Not here: the tokenizer (BPETokenizer reads vocab.json + merges.txt from the same folder).
+
+import Foundation
+import NDArray
+import NN
+
+extension GPTModel {
+    /// Hugging Face's name for each of our parameters, and whether it is stored transposed.
+    static func huggingFaceName(_ name: String, prefix: String) -> (name: String, transposed: Bool) {
+        var parts = name.split(separator: ".").map(String.init)
+        if parts[0] == "lmHead" { return ("lm_head.weight", false) }
+        if parts[0] == "lnF" { return (prefix + "ln_f." + parts[1], false) }
+        if parts[0] != "blocks" { return (prefix + name, false) }                  // wte.weight, wpe.weight
+        let layer = parts[1]
+        parts.removeFirst(2)
+        let leaf = parts.last!
+        let isWeight = leaf == "weight"
+        switch parts.dropLast().joined(separator: ".") {
+        case "ln1": return ("\(prefix)h.\(layer).ln_1.\(leaf)", false)
+        case "ln2": return ("\(prefix)h.\(layer).ln_2.\(leaf)", false)
+        case "attn.qkv": return ("\(prefix)h.\(layer).attn.c_attn.\(leaf)", isWeight)
+        case "attn.proj": return ("\(prefix)h.\(layer).attn.c_proj.\(leaf)", isWeight)
+        case "ffn.up": return ("\(prefix)h.\(layer).mlp.c_fc.\(leaf)", isWeight)
+        case "ffn.down": return ("\(prefix)h.\(layer).mlp.c_proj.\(leaf)", isWeight)
+        default: return (prefix + name, false)
+        }
+    }
+
+    /// A GPTConfig from Hugging Face's GPT-2 config.json.
+    static func configFromHuggingFace(_ json: [String: Any], path: String) throws -> GPTConfig {
+        func integer(_ key: String, _ fallback: String? = nil) throws -> Int {
+            if let value = (json[key] ?? fallback.flatMap { json[$0] }).flatMap(exactInteger) { return value }
+            throw CheckpointError.invalidConfig(path: path, field: key, reason: "missing or not a number")
+        }
+        let c = try integer("n_embd")
+        let ffn = json["n_inner"].flatMap(exactInteger) ?? 4 * c
+        let activation: Activation
+        switch (json["activation_function"] as? String) ?? "gelu_new" {
+        case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": activation = .geluTanh
+        case "gelu": activation = .gelu
+        case "relu": activation = .relu
+        case "silu", "swish": activation = .silu
+        case let other:
+            throw CheckpointError.invalidConfig(path: path, field: "activation_function", reason: "\"\(other)\" is not supported")
+        }
+        for (key, expected) in [("scale_attn_by_inverse_layer_idx", false), ("reorder_and_upcast_attn", false),
+                                ("add_cross_attention", false), ("scale_attn_weights", true)] {
+            if let value = json[key] as? Bool, value != expected {
+                throw CheckpointError.invalidConfig(path: path, field: key, reason: "\(value) is not supported")
+            }
+        }
+        let config = GPTConfig(vocabSize: try integer("vocab_size"), maxSeqLen: try integer("n_positions", "n_ctx"),
+                               numLayers: try integer("n_layer"), numHeads: try integer("n_head"), hiddenDim: c,
+                               ffnDim: ffn, dropout: 0, activation: activation,
+                               tieWeights: (json["tie_word_embeddings"] as? Bool) ?? true,
+                               layerNormEps: (json["layer_norm_epsilon"] as? NSNumber)?.doubleValue ?? 1e-5)
+        if let problem = config.problem { throw CheckpointError.invalidConfig(path: path, field: "(config)", reason: problem) }
+        return config
+    }
+
+    static func loadHuggingFaceGPT2(config: GPTConfig, file: SafeTensorsFile, reportSoFar: inout CheckpointReport?) throws
+        -> (model: GPTModel, report: CheckpointReport) {
+        let prefix = file.tensors["transformer.wte.weight"] != nil ? "transformer." : ""
+        var rng = SeededGenerator(seed: 0)
+        let model = GPTModel(config: config, initialization: .zeros, using: &rng)
+        var report = CheckpointReport(format: "huggingface-gpt2")
+        for name in file.names {
+            if name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias") {
+                report.entries.append(.init(source: name, target: nil, shape: file.tensors[name]!.shape,
+                                            action: .ignored(reason: "causal-mask buffer (the model builds its mask)")))
+            } else if name == "lm_head.weight" && config.tieWeights {
+                report.entries.append(.init(source: name, target: nil, shape: file.tensors[name]!.shape,
+                                            action: .tied(to: "wte.weight")))
+            }
+        }
+        defer { reportSoFar = report }
+        try model.fill(from: file, report: &report) { huggingFaceName($0, prefix: prefix) }
+        if config.tieWeights && file.tensors["lm_head.weight"] == nil {
+            report.entries.append(.init(source: "(lm_head.weight)", target: "wte.weight",
+                                        shape: [config.vocabSize, config.hiddenDim], action: .tied(to: "wte.weight")))
+        }
+        model.eval()
+        return (model, report)
+    }
+
+    /// Writes a Hugging Face GPT-2 folder into `directory`: model.safetensors ("transformer."
+    /// names, Conv1D weights [in, out], no lm_head.weight when tied) and config.json, each atomically.
+    /// `GPT2LMHeadModel.from_pretrained(directory)` reads it. Throws `.unsupported` unless the model
+    /// is GPT-2's kind: learned positions, pre-norm, standard feed-forward, biases.
+    public func saveHuggingFaceGPT2(to directory: URL) throws {
+        if config.positionEncoding != .learned || config.normPlacement != .pre || config.ffnVariant != .standard
+            || !config.bias {
+            throw CheckpointError.unsupported(reason: "the GPT-2 layout needs learned positions, pre-norm, a standard "
+                                              + "feed-forward network and biases")
+        }
+        try createDirectory(directory)
+        var tensors: [(String, NDArray<Scalar>)] = []
+        for (name, value) in namedParameters {
+            let (target, transposed) = Self.huggingFaceName(name, prefix: "transformer.")
+            tensors.append((target, transposed ? transposedCopy(value) : value))
+        }
+        try SafeTensorsFile.write(tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent("model.safetensors"))
+        let activation = ["geluTanh": "gelu_new", "gelu": "gelu", "relu": "relu", "silu": "silu"][config.activation.rawValue]!
+        let json: [String: Any] = [
+            "model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": config.vocabSize,
+            "n_positions": config.maxSeqLen, "n_embd": config.hiddenDim, "n_layer": config.numLayers,
+            "n_head": config.numHeads, "n_inner": config.ffnDim, "activation_function": activation,
+            "layer_norm_epsilon": config.layerNormEps, "tie_word_embeddings": config.tieWeights,
+            "resid_pdrop": config.dropout, "embd_pdrop": config.dropout, "attn_pdrop": config.dropout,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+        try writeAtomically(data, to: directory.appendingPathComponent("config.json"))
+    }
+}
