@@ -23,7 +23,7 @@ The GPT-2 cases (kinds gpt2_*) time a GPT-2 124M with random weights: PyTorch
 through Hugging Face transformers (pip install transformers==5.24.0; without it
 those cases are left out of the torch column), NumPy for the forward pass only
 (picoGPT-style, float32). Each worker builds the model once and reuses it for
-every GPT-2 case. Their rates: gpt2_forward in k tok/s (B·T per run),
+every GPT-2 case. Their rates: gpt2_forward in tok/s (B·T per run),
 gpt2_generate in tok/s (new tokens per run), gpt2_decode_step in tok/s (one
 token per run, so 1000 / rate is ms per step), gpt2_load in loads/s. These take
 tens of milliseconds to seconds a run, so the loop above times them 5 to about
@@ -76,7 +76,7 @@ def work_per_run(case):
     if kind in ("block", "block_matmuls"):
         return d[0] * d[1] / 1e3
     if kind == "gpt2_forward":
-        return d[0] * d[1] / 1e3          # k tok/s
+        return d[0] * d[1]                # tok/s
     if kind == "gpt2_generate":
         return d[1]                       # new tok/s
     if kind == "gpt2_decode_step":

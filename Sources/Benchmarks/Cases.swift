@@ -41,8 +41,8 @@ struct BenchCase {
         switch kind {
         case "gemm", "gemm_wt": return "GFLOP/s"
         case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
-        case "block", "block_matmuls", "gpt2_forward": return "k tok/s"
-        case "gpt2_generate", "gpt2_decode_step": return "tok/s"
+        case "block", "block_matmuls": return "k tok/s"
+        case "gpt2_forward", "gpt2_generate", "gpt2_decode_step": return "tok/s"
         case "gpt2_load": return "loads/s"
         default: return "GB/s"
         }
@@ -56,7 +56,8 @@ struct BenchCase {
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
         case "softmax", "layernorm", "sum_rows", "max_rows": return d[0] / 1e3
-        case "block", "block_matmuls", "gpt2_forward": return d[0] * d[1] / 1e3
+        case "block", "block_matmuls": return d[0] * d[1] / 1e3
+        case "gpt2_forward": return d[0] * d[1]
         case "gpt2_generate": return d[1]
         default: return 1
         }

@@ -25,11 +25,11 @@ final class GPTModelTests: XCTestCase {
     }
 
     func testGPT2SmallHas124MParameters() {
-        // Counted from the config alone (building it would draw 124M numbers): 124,439,808 in Hugging Face.
-        let c = GPTConfig.gpt2Small
-        let count = c.vocabSize * c.hiddenDim + c.maxSeqLen * c.hiddenDim
-            + c.numLayers * (12 * c.hiddenDim * c.hiddenDim + 13 * c.hiddenDim) + 2 * c.hiddenDim
-        XCTAssertEqual(count, 124_439_808)
+        // Hugging Face's GPT2LMHeadModel has 124,439,808 parameters (zeros: nothing is drawn, it is quick).
+        var zeros = SeededGenerator(seed: 0)
+        let gpt2 = GPTModel<Float>(config: .gpt2Small, initialization: .zeros, using: &zeros)
+        XCTAssertEqual(gpt2.numParameters(), 124_439_808)
+        XCTAssertEqual(gpt2.parameter(named: "blocks.11.attn.qkv.weight")?.shape, [2304, 768])
         XCTAssertEqual(GPTConfig.preset(named: "gpt2-xl")?.numHeads, 25)
         // LiteTorch's table: its tiny and small models have 59K and 335K parameters (its head is untied).
         var rng = SeededGenerator(seed: 0)

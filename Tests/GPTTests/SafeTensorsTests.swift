@@ -106,6 +106,26 @@ final class SafeTensorsTests: XCTestCase {
                      .invalidEntry(tensor: "x", field: "shape", reason: "missing, or not a list of sizes ≥ 0"))
     }
 
+    func testHostileNumbersInTheHeaderThrow() {
+        // A shape whose byte count overflows, offsets that are not whole numbers, a boolean for a size.
+        assertThrows(file(header: #"{"x":{"dtype":"F32","shape":[2147483648,1073741824],"data_offsets":[0,8]}}"#),
+                     .invalidEntry(tensor: "x", field: "shape", reason: "[2147483648, 1073741824] is too large"))
+        assertThrows(file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0.5,8]}}"#),
+                     .invalidEntry(tensor: "x", field: "data_offsets", reason: "missing, or not [begin, end]"))
+        assertThrows(file(header: #"{"x":{"dtype":"F32","shape":[true],"data_offsets":[0,8]}}"#),
+                     .invalidEntry(tensor: "x", field: "shape", reason: "missing, or not a list of sizes ≥ 0"))
+        assertThrows(file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[-4,8]}}"#),
+                     .badOffsets(tensor: "x", begin: -4, end: 8, reason: "need 0 ≤ begin ≤ end"))
+    }
+
+    func testAnEmptyTensorMayShareAnOffset() throws {
+        // "a" holds no bytes at offset 0, where "x" starts: a valid file (as the Rust reader allows).
+        let data = file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#)
+        let parsed = try SafeTensorsFile(data: data)
+        XCTAssertEqual(try parsed.array("a", as: Float.self).shape, [0])
+        XCTAssertEqual(try parsed.array("x", as: Float.self), NDArray<Float>([1, 2]))
+    }
+
     func testAMissingTensorIsNamed() throws {
         let data = file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#)
         XCTAssertThrowsError(try SafeTensorsFile(data: data).array("wte.weight", as: Float.self)) { error in
