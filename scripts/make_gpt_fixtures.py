@@ -164,7 +164,7 @@ from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
 from transformers.utils import logging as hf_logging
 
 FIXTURES = Path(__file__).resolve().parent.parent / "Tests" / "GPTTests" / "Fixtures"
-OUR_FOLDERS = ["gpt2_tiny", "gpt2_tiny_untied", "safetensors", "seq2seq"]
+OUR_FOLDERS = ["gpt2_tiny", "gpt2_tiny_untied", "safetensors", "seq2seq", "sampling"]
 
 TOKENIZER_TEXT = """\
 The quick brown fox jumps over the lazy dog. The dog does not mind; it sleeps in the
@@ -500,6 +500,32 @@ def seq2seq_case():
     return greedy, margin
 
 
+def sampling_case():
+    """Hugging Face's logits processors on fixed logits, one step after another, as generate applies them.
+
+    sampling/: logits.npy [2, 40] (float32 values, processed in float64) (row 1 has ties), history.npy int64 [2, 6] (tokens already in
+    each row), then after_penalty (RepetitionPenaltyLogitsProcessor(1.7)), after_temperature
+    (TemperatureLogitsWarper(0.8)), after_top_k (TopKLogitsWarper(7)), after_top_p (TopPLogitsWarper(0.6)),
+    each [2, 40] (saved as float32) with -inf where a token was cut.
+    """
+    from transformers.generation.logits_process import (RepetitionPenaltyLogitsProcessor, TemperatureLogitsWarper,
+                                                        TopKLogitsWarper, TopPLogitsWarper)
+    folder = FIXTURES / "sampling"
+    folder.mkdir(parents=True)
+    g = torch.Generator().manual_seed(7)
+    logits = (torch.randn(2, 40, generator=g) * 2).double()    # float32 values, exact in the .npy
+    logits[1, 10:14] = logits[1, 3]                          # ties, at the top-k boundary or not
+    history = torch.tensor([[0, 5, 5, 9, 12, 30], [3, 10, 1, 1, 2, 39]])
+    steps = {"after_penalty": RepetitionPenaltyLogitsProcessor(1.7), "after_temperature": TemperatureLogitsWarper(0.8),
+             "after_top_k": TopKLogitsWarper(7), "after_top_p": TopPLogitsWarper(0.6)}
+    save_npy(folder, "logits", logits.numpy())
+    save_npy(folder, "history", history)
+    scores = logits.clone()
+    for name, step in steps.items():
+        scores = step(history, scores.clone())
+        save_npy(folder, name, scores.numpy())
+
+
 def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
@@ -514,6 +540,7 @@ def main():
         keys, untied_keys, text, margin = gpt2_cases()
         safetensors_case()
         greedy, seq_margin = seq2seq_case()
+        sampling_case()
 
     print("gpt2_tiny/model.safetensors keys:")
     for key, shape in keys.items():

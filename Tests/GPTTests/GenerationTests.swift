@@ -41,6 +41,32 @@ final class SamplingTests: XCTestCase {
         XCTAssertEqual(one.map(\.isFinite), [false, true, false, false])
     }
 
+    func testEachStepMatchesHuggingFacesProcessors() {
+        // transformers' RepetitionPenalty(1.7) → Temperature(0.8) → TopK(7) → TopP(0.6) on the same logits
+        // (row 1 has ties at the top-k boundary); −inf marks a cut token.
+        let logits: NDArray<Double> = fixture("sampling/logits"), history: NDArray<Int> = fixture("sampling/history")
+        for row in 0..<2 {
+            var values = logits[row].scalars
+            let seen = history[row].scalars
+            func check(_ name: String, line: UInt = #line) {
+                let expected: NDArray<Double> = fixture("sampling/" + name)
+                let want = expected[row].scalars
+                XCTAssertEqual(values.map(\.isFinite), want.map(\.isFinite), "\(name), row \(row)", line: line)
+                for (x, y) in zip(values, want) where y.isFinite {
+                    XCTAssertEqual(x, y, accuracy: 1e-5 * (1 + Swift.abs(y)), "\(name), row \(row)", line: line)
+                }
+            }
+            Sampling.applyRepetitionPenalty(&values, history: seen, penalty: 1.7)
+            check("after_penalty")
+            Sampling.applyTemperature(&values, 0.8)
+            check("after_temperature")
+            Sampling.applyTopK(&values, 7)
+            check("after_top_k")
+            Sampling.applyTopP(&values, 0.6)
+            check("after_top_p")
+        }
+    }
+
     func testDrawsFollowTheDistribution() {
         var rng = SeededGenerator(seed: 9)
         var counts = [0, 0, 0]
