@@ -1,0 +1,25 @@
+// SoftmaxBackward.swift — the gradient of softmax, from its output.
+//
+//   forward:   y = softmax(x) along an axis           y_i = e^{x_i} / Σ_j e^{x_j}
+//   backward:  dX_i = y_i · (dY_i − Σ_j dY_j·y_j)
+//
+// Raising one x_i raises y_i and lowers every other y_j (they still sum to 1):
+// ∂y_j/∂x_i = y_j(δ_ij − y_i). Contracting with dY gives the line above; it
+// needs only the forward's output. A masked position (y = 0) gets dX = 0.
+//
+// Depends on: NDArray.
+
+import NDArray
+
+/// The gradient of `softmax(axis:)`.
+/// - Parameters:
+///   - dOut: dY, e.g. attention weights' gradient [B, NH, Tq, Tk]
+///   - output: the forward's y, dY's shape
+///   - axis: the softmax's axis
+/// - Returns: dX, dY's shape
+public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArray<S>, axis: Int = -1) -> NDArray<S> {
+    guard dOut.shape == output.shape else {
+        fatalError("softmaxBackward: dOut \(dOut.shape) and output \(output.shape) must have one shape")
+    }
+    return output * (dOut - (dOut * output).sum(axis: axis, keepDims: true))
+}
