@@ -10,9 +10,10 @@
 // scales the row, which normalisation would undo anyway. The forward keeps mean
 // and rstd (llm.c does the same), `x.layerNormStatistics(eps:)`.
 //
-// Depends on: NDArray.
+// Depends on: NDArray, NN (LayerNorm).
 
 import NDArray
+import NN
 
 /// The gradients of `layerNorm(weight:bias:eps:)` along the last axis.
 /// - Parameters:
@@ -37,4 +38,30 @@ public func layerNormBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArr
     let rows = Array(0..<(input.ndim - 1))
     let dWeight = weight == nil ? nil : (dOut * norm).sum(axes: rows)           // dγ = Σ dY·norm
     return (dInput, dWeight, dOut.sum(axes: rows))                              // dβ = Σ dY
+}
+
+extension LayerNorm {
+    /// What `backward` needs from the forward: x and each row's mean and rstd.
+    public struct Saved {
+        /// x, [..., C].
+        public let input: NDArray<Scalar>
+        /// Each row's mean and 1/√(var + eps), [...].
+        public let mean: NDArray<Scalar>, rstd: NDArray<Scalar>
+    }
+
+    /// `forward(x)`, keeping x and its statistics.
+    public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
+        let (mean, rstd) = x.layerNormStatistics(eps: eps)
+        return (forward(x), Saved(input: x, mean: mean, rstd: rstd))
+    }
+
+    /// Adds dWeight and dBias under `prefix`; returns dX [..., C].
+    public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
+                         into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
+        let (dInput, dWeight, dBias) = layerNormBackward(dOut: dOut, input: saved.input, weight: weight,
+                                                         mean: saved.mean, rstd: saved.rstd)
+        if let dWeight { gradients.accumulate(prefix + "weight", dWeight) }
+        if bias != nil { gradients.accumulate(prefix + "bias", dBias) }
+        return dInput
+    }
 }

@@ -10,9 +10,10 @@
 // (so dWeight sums over the batch). The leading axes (B, T) are one batch of
 // N = B·T rows: the weight is shared by all of them.
 //
-// Depends on: NDArray, Broadcasting.swift.
+// Depends on: NDArray, NN (Linear), Broadcasting.swift.
 
 import NDArray
+import NN
 
 /// The gradients of `linear`: y = x·Wᵀ + b.
 /// - Parameters:
@@ -46,4 +47,32 @@ public func matmulBackward<S: NDFloatingPoint>(dOut: NDArray<S>, _ a: NDArray<S>
     let dA = matmul(dOut, b.swappedAxes(-1, -2))                                // [..., M, N]·[..., N, K]
     let dB = matmul(a.swappedAxes(-1, -2), dOut)                                // [..., K, M]·[..., M, N]
     return (sumToShape(dA, a.shape), sumToShape(dB, b.shape))
+}
+
+extension Linear {
+    /// What `backward` needs from the forward: the input x.
+    public struct Saved {
+        /// x, [..., in].
+        public let input: NDArray<Scalar>
+    }
+
+    /// `forward(x)`, keeping x for the backward.
+    /// - Returns: y [..., out] and what the backward needs
+    public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
+        (forward(x), Saved(input: x))
+    }
+
+    /// Adds dWeight (and dBias) under `prefix` into `gradients`; returns dX.
+    /// - Parameters:
+    ///   - dOut: dY, [..., out]
+    ///   - prefix: the layer's name in the model, e.g. "blocks.0.attn.proj."
+    /// - Returns: dX, [..., in]
+    public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
+                         into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
+        let (dInput, dWeight, dBias) = linearBackward(dOut: dOut, input: saved.input, weight: weight,
+                                                      hasBias: bias != nil)
+        gradients.accumulate(prefix + "weight", dWeight)
+        if let dBias { gradients.accumulate(prefix + "bias", dBias) }
+        return dInput
+    }
 }

@@ -45,20 +45,32 @@ public final class Dropout<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: the same shape
     @inlinable
     public func forward(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
-        if !isTraining || p == 0 { return x }
-        if p == 1 { return .zeros(x.shape) }
+        forwardWithMask(x).output
+    }
+
+    /// `forward`, also returning the factor each element was multiplied by: 0 or 1/(1 − p), the same
+    /// shape as x (nil in evaluation or with p = 0, when nothing changes). A backward multiplies the
+    /// output's gradient by it.
+    @inlinable
+    public func forwardWithMask(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, mask: NDArray<Scalar>?) {
+        if !isTraining || p == 0 { return (x, nil) }
+        if p == 1 { return (.zeros(x.shape), .zeros(x.shape)) }
         let threshold = UInt32(Swift.min(p * 4294967296, 4294967295))
         let scale = Scalar(1 / (1 - p))
         var y = x.contiguous()
+        var mask = NDArray<Scalar>(unsafeUninitializedShape: x.shape) { _ in }
         var bits: UInt64 = 0
-        y.withUnsafeMutableBufferPointer { values in
-            for i in values.indices {
-                if i & 1 == 0 { bits = generator.next() }
-                let draw = UInt32(truncatingIfNeeded: i & 1 == 0 ? bits : bits >> 32)
-                values[i] = draw < threshold ? 0 : values[i] * scale
+        mask.withUnsafeMutableBufferPointer { factors in
+            y.withUnsafeMutableBufferPointer { values in
+                for i in values.indices {
+                    if i & 1 == 0 { bits = generator.next() }
+                    let draw = UInt32(truncatingIfNeeded: i & 1 == 0 ? bits : bits >> 32)
+                    factors[i] = draw < threshold ? 0 : scale
+                    values[i] *= factors[i]
+                }
             }
         }
-        return y
+        return (y, mask)
     }
 
     /// The same as `forward(_:)`.
