@@ -152,21 +152,29 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
         }
         if let cache { (k, v) = cache.append(keys: k, values: v) }            // [B, NH, past + Tk, HS]
         let (heads, weights) = attention(query: q, key: k, value: v, mask: mask)   // [B, NH, Tq, HS], [B, NH, Tq, Tk]
-        let merged = heads.permuted(0, 2, 1, 3).reshaped(query.shape[0], query.shape[1], c)  // [B, Tq, NH, HS] → [B, Tq, C]
+        let merged = mergeHeads(heads)                                        // [B, NH, Tq, HS] → [B, Tq, C]
         return (residualDropout(proj(merged)), weights)                       // [B, Tq, C]
     }
 
-    /// x·W[rows]ᵀ + b[rows]: part of `qkv`, read in place.
+    /// x·W[rows]ᵀ + b[rows]: part of `qkv`, read in place (rows 0..<C give q, C..<2C k, 2C..<3C v).
+    /// - Parameter x: [B, T, C]
+    /// - Returns: [B, T, rows.count]
     @inlinable
-    func project(_ x: NDArray<Scalar>, rows: Range<Int>) -> NDArray<Scalar> {
+    public func project(_ x: NDArray<Scalar>, rows: Range<Int>) -> NDArray<Scalar> {
         var y = matmul(x, qkv.weight[rows].T)                                 // [B, T, C]·[C, rows] → [B, T, rows]
         if let bias = qkv.bias { y += bias[rows] }
         return y
     }
 
+    /// [B, NH, T, HS] → [B, T, C]: the heads side by side again (a copy).
+    @inlinable
+    public func mergeHeads(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
+        x.permuted(0, 2, 1, 3).reshaped(x.shape[0], x.shape[2], hiddenDim)     // [B, T, NH, HS] → [B, T, C]
+    }
+
     /// [B, T, C] → [B, NH, T, HS]: a view.
     @inlinable
-    func splitHeads(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
+    public func splitHeads(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
         x.reshaped(x.shape[0], x.shape[1], numHeads, headDim).permuted(0, 2, 1, 3)
     }
 

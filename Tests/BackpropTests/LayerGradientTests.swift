@@ -16,36 +16,11 @@ final class LayerGradientTests: XCTestCase {
 
     func random(_ shape: Int...) -> NDArray<Double> { NDArray<Double>.normal(shape, using: &rng) }
 
-    /// Checks dX and every parameter's gradient of `layer` by central differences of Σ forward(x)·r.
-    func check<L: Layer>(_ layer: L, input x: NDArray<Double>, dOut r: NDArray<Double>,
-                         rewind: () -> Void = {}, forward: (NDArray<Double>) -> NDArray<Double>,
-                         backward: (inout Gradients<Double>) -> NDArray<Double>,
-                         file: StaticString = #filePath, line: UInt = #line) where L.Scalar == Double {
-        var gradients = Gradients(zerosFor: layer)
-        let dX = backward(&gradients)
-        var inputs: [String: NDArray<Double>] = ["(input)": x]
-        var analytic: [String: NDArray<Double>] = ["(input)": dX]
-        for (name, value) in layer.namedParameters {
-            inputs[name] = value
-            analytic[name] = gradients[name]!
-        }
-        let results = checkGradients(inputs, analytic: analytic) { v in
-            layer.updateParameters { name, value in value = v[name]! }
-            rewind()
-            return (forward(v["(input)"]!) * r).sum()
-        }
-        layer.updateParameters { name, value in value = inputs[name]! }           // the original weights back
-        XCTAssertEqual(results.count, inputs.count, file: file, line: line)
-        for result in results {
-            XCTAssertLessThanOrEqual(result.maxError, 1e-6, "\(result)", file: file, line: line)
-        }
-    }
-
     func testLinear() {
         let layer = Linear<Double>(inFeatures: 5, outFeatures: 3, using: &rng)
         layer.bias = random(3)
         let x = random(2, 4, 5), r = random(2, 4, 3)
-        check(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
+        checkLayer(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
             let (_, saved) = layer.forwardSaving(x)
             return layer.backward(r, saved, into: &gradients)
         }
@@ -56,7 +31,7 @@ final class LayerGradientTests: XCTestCase {
         layer.weight = random(6)
         layer.bias = random(6)
         let x = random(3, 6), r = random(3, 6)
-        check(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
+        checkLayer(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
             let (_, saved) = layer.forwardSaving(x)
             return layer.backward(r, saved, into: &gradients)
         }
@@ -70,7 +45,7 @@ final class LayerGradientTests: XCTestCase {
                 layer.updateParameters { name, value in if name.hasSuffix("bias") { value = self.random(value.shape[0]) } }
                 let x = random(2, 3, 4), r = random(2, 3, 4)
                 let stream = layer.dropout.generator                              // the same mask every evaluation
-                check(layer, input: x, dOut: r, rewind: { layer.dropout.generator = stream },
+                checkLayer(layer, input: x, dOut: r, rewind: { layer.dropout.generator = stream },
                       forward: { layer($0) }) { gradients in
                     layer.dropout.generator = stream
                     let (_, saved) = layer.forwardSaving(x)
