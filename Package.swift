@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(
             name: "GPTTests",
-            dependencies: ["GPT"],
+            dependencies: ["GPT", "Backprop"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -164,7 +164,7 @@ from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
 from transformers.utils import logging as hf_logging
 
 FIXTURES = Path(__file__).resolve().parent.parent / "Tests" / "GPTTests" / "Fixtures"
-OUR_FOLDERS = ["gpt2_tiny", "gpt2_tiny_untied", "safetensors", "seq2seq", "sampling"]
+OUR_FOLDERS = ["gpt2_tiny", "gpt2_tiny_untied", "gpt2_tiny_grads", "safetensors", "seq2seq", "sampling"]
 
 TOKENIZER_TEXT = """\
 The quick brown fox jumps over the lazy dog. The dog does not mind; it sleeps in the
@@ -298,6 +298,8 @@ def gpt2_cases():
     assert hf_tokenizer.decode(greedy[0].tolist()) == text
     save_npy(folder, "greedy_ids", greedy)
     (folder / "greedy_text.txt").write_text(text, encoding="utf-8")
+    with torch.enable_grad():
+        gradients_case(model)
 
     untied = FIXTURES / "gpt2_tiny_untied"
     model = build_gpt2(untied, tokenizer, 10, n_embd=16, n_layer=1, n_head=2, tie_word_embeddings=False)
@@ -307,6 +309,41 @@ def gpt2_cases():
     save_npy(untied, "input_ids", input_ids)
     save_npy(untied, "logits", model(input_ids).logits)
     return keys, untied_keys, text, margin
+
+
+def gradients_case(model):
+    """gpt2_tiny_grads/: the language-modelling loss of two random sequences and every gradient, by autograd.
+
+    tokens.npy int64 [2, 16]; loss.npy float32 [] (transformers' loss with labels = tokens: position t
+    predicts token t + 1); one <our name>.npy per parameter (wte.weight, wpe.weight, blocks.N.…, lnF.…)
+    with the gradient in our orientation (Conv1D gradients transposed to [out, in]).
+    """
+    folder = FIXTURES / "gpt2_tiny_grads"
+    folder.mkdir(parents=True)
+    g = torch.Generator().manual_seed(5)
+    tokens = torch.randint(0, model.config.vocab_size, (2, 16), generator=g)
+    model.zero_grad()
+    loss = model(tokens, labels=tokens).loss
+    loss.backward()
+    save_npy(folder, "tokens", tokens)
+    save_npy(folder, "loss", loss.detach())
+    conv1d = {"attn.c_attn": "attn.qkv", "attn.c_proj": "attn.proj", "mlp.c_fc": "ffn.up", "mlp.c_proj": "ffn.down"}
+    for name, parameter in model.named_parameters():
+        grad = parameter.grad
+        ours = name.removeprefix("transformer.")
+        if ours.startswith("h."):
+            _, layer, rest = ours.split(".", 2)
+            for hf, mine in [("ln_1", "ln1"), ("ln_2", "ln2"), *conv1d.items()]:
+                if rest.startswith(hf + "."):
+                    leaf = rest[len(hf) + 1:]
+                    if hf in conv1d and leaf == "weight":
+                        grad = grad.T
+                    rest = mine + "." + leaf
+                    break
+            ours = f"blocks.{layer}.{rest}"
+        elif ours.startswith("ln_f."):
+            ours = "lnF." + ours[len("ln_f."):]
+        save_npy(folder, ours, grad)
 
 
 # ----------------------------------------------------------------------------- safetensors

@@ -54,6 +54,9 @@ extension Linear {
     public struct Saved {
         /// x, [..., in].
         public let input: NDArray<Scalar>
+
+        /// The saved input of a linear applied to `input` (for a caller that ran the forward itself).
+        public init(input: NDArray<Scalar>) { self.input = input }
     }
 
     /// `forward(x)`, keeping x for the backward.

@@ -1,0 +1,83 @@
+// GPTGradientTests.swift — the whole GPT's gradients: against finite differences, and against PyTorch.
+//
+// After reading this file you should know that every parameter of a GPT gets
+// the gradient the definition of a derivative gives (in Double, for learned,
+// sinusoidal and rotary positions, tied or not), and that on a GPT-2 made by
+// transformers the loss and every gradient match PyTorch's autograd in Float.
+
+import Backprop
+import Foundation
+import GPT
+import NDArray
+import NN
+import XCTest
+
+final class GPTGradientTests: XCTestCase {
+    func testEveryGradientMatchesFiniteDifferences() {
+        let configs: [(PositionEncodingKind, Bool, NormPlacement, FeedForwardVariant)] = [
+            (.learned, true, .pre, .standard), (.rotary, false, .pre, .swiglu), (.sinusoidal, true, .post, .standard),
+        ]
+        for (positions, tied, placement, variant) in configs {
+            var rng = SeededGenerator(seed: 3)
+            let config = GPTConfig(vocabSize: 11, maxSeqLen: 8, numLayers: 2, numHeads: 2, hiddenDim: 8, ffnDim: 12,
+                                   dropout: 0, positionEncoding: positions, normPlacement: placement,
+                                   ffnVariant: variant, tieWeights: tied)
+            let model = GPTModel<Double>(config: config, using: &rng)
+            model.updateParameters { name, value in                       // larger weights: sharper gradients
+                value = name.contains("ln") ? value + NDArray<Double>.normal(value.shape, using: &rng) * 0.3
+                    : value * 20 + NDArray<Double>.normal(value.shape, using: &rng) * 0.05
+            }
+            let inputs = NDArray<Int>([[1, 5, 2, 9, 3], [4, 4, 10, 0, 7]])
+            let targets = NDArray<Int>([[5, 2, 9, 3, -100], [4, 10, 0, 7, 6]])     // one ignored position
+            var gradients = Gradients(zerosFor: model)
+            let loss = model.lossAndGradients(inputIds: inputs, targets: targets, into: &gradients)
+            XCTAssertEqual(loss, model.computeLoss(inputIds: inputs, targets: targets), accuracy: 1e-12)
+            let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.0, $0.1) })
+            let analytic = Dictionary(uniqueKeysWithValues: gradients.names.map { ($0, gradients[$0]!) })
+            let results = checkGradients(parameters, analytic: analytic) { v in
+                model.updateParameters { name, value in value = v[name]! }
+                return model.computeLoss(inputIds: inputs, targets: targets)
+            }
+            model.updateParameters { name, value in value = parameters[name]! }
+            XCTAssertEqual(results.count, model.namedParameters.count)
+            for result in results {
+                XCTAssertLessThanOrEqual(result.maxError, 1e-6, "\(positions), tied \(tied), \(placement): \(result)")
+            }
+        }
+    }
+
+    func testLossAndEveryGradientMatchPyTorch() throws {
+        // transformers' GPT2LMHeadModel(tokens, labels=tokens): the loss and autograd's gradients.
+        let model = try GPTModel<Float>.load(from: fixtureURL("gpt2_tiny"))
+        let tokens: NDArray<Int> = fixture("gpt2_tiny_grads/tokens")
+        let n = tokens.shape[1]
+        var gradients = Gradients(zerosFor: model)
+        let loss = model.lossAndGradients(inputIds: tokens[.all, 0..<(n - 1)].contiguous(),
+                                          targets: tokens[.all, 1..<n].contiguous(), into: &gradients)
+        let expectedLoss: NDArray<Float> = fixture("gpt2_tiny_grads/loss")
+        XCTAssertEqual(loss, Double(expectedLoss.item()), accuracy: 1e-5 * Double(expectedLoss.item()))
+        for name in gradients.names {
+            let expected: NDArray<Float> = fixture("gpt2_tiny_grads/" + name)
+            let actual = gradients[name]!
+            XCTAssertEqual(actual.shape, expected.shape, name)
+            // Relative to the gradient's largest element: tiny entries of a gradient need no tighter match.
+            let scale = expected.scalars.map { Double(Swift.abs($0)) }.max()!
+            let worst = zip(actual.scalars, expected.scalars).map { Double(Swift.abs($0 - $1)) }.max()!
+            XCTAssertGreaterThan(scale, 0, name)
+            XCTAssertLessThanOrEqual(worst / scale, 1e-4, "\(name): worst difference \(worst), largest gradient \(scale)")
+        }
+    }
+
+    func testGradientsAccumulateUntilZeroed() {
+        var rng = SeededGenerator(seed: 1)
+        let model = GPTModel<Float>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, dropout: 0,
+                                    using: &rng)
+        let x = NDArray<Int>([[1, 2, 3]]), y = NDArray<Int>([[2, 3, 4]])
+        var gradients = Gradients(zerosFor: model)
+        _ = model.lossAndGradients(inputIds: x, targets: y, into: &gradients)
+        let once = gradients["blocks.0.attn.qkv.weight"]!
+        _ = model.lossAndGradients(inputIds: x, targets: y, into: &gradients)
+        XCTAssertEqual(gradients.accumulatedBackwards, 2)
+        assertClose(gradients["blocks.0.attn.qkv.weight"]!, once * 2, tolerance: 1e-6)
+    }
+}
