@@ -131,7 +131,13 @@ seq2seq/              a pre-norm encoder-decoder Transformer (Vaswani-style),
                    all 8 steps; no step emits 0 or 1, and every step's top
                    logit leads the second by > 1e-3.
 
-Every run deletes the four folders above (only those) and writes them again;
+gpt2_tiny_grads/      the loss of two random token sequences under gpt2_tiny and
+                      every parameter's gradient by PyTorch's autograd, under our
+                      names (see ``gradients_case``)
+sampling/             transformers' logits processors applied step by step to
+                      fixed logits (see ``sampling_case``)
+
+Every run deletes the six folders named here (only those) and writes them again;
 the output is deterministic (fixed seeds, CPU, one thread, deterministic
 algorithms, the PyTorch fast path of the Transformer layers turned off).
 

@@ -167,23 +167,28 @@ struct BPETrainer {
     /// for each pair made (the neighbours with the new token). Hugging Face: `Word::merge`.
     mutating func merge(_ pair: TokenPair, into id: Int, inWord index: Int) -> [(TokenPair, Int)] {
         var changes: [(TokenPair, Int)] = []
-        var word = words[index]
+        let word = words[index]
+        var merged: [Int] = []                                   // built in one pass: O(length), not O(length²)
+        merged.reserveCapacity(word.count)
         var i = 0
-        while i < word.count - 1 {
-            if word[i] == pair.left && word[i + 1] == pair.right {
-                if i > 0 {
-                    changes.append((TokenPair(word[i - 1], pair.left), -1))
-                    changes.append((TokenPair(word[i - 1], id), 1))
+        while i < word.count {
+            if i + 1 < word.count && word[i] == pair.left && word[i + 1] == pair.right {
+                if let previous = merged.last {                  // the left neighbour, already merged if it was one
+                    changes.append((TokenPair(previous, pair.left), -1))
+                    changes.append((TokenPair(previous, id), 1))
                 }
-                word.replaceSubrange(i...(i + 1), with: [id])
-                if i + 1 < word.count {
-                    changes.append((TokenPair(pair.right, word[i + 1]), -1))
-                    changes.append((TokenPair(id, word[i + 1]), 1))
+                if i + 2 < word.count {
+                    changes.append((TokenPair(pair.right, word[i + 2]), -1))
+                    changes.append((TokenPair(id, word[i + 2]), 1))
                 }
+                merged.append(id)
+                i += 2
+            } else {
+                merged.append(word[i])
+                i += 1
             }
-            i += 1
         }
-        words[index] = word
+        words[index] = merged
         return changes
     }
 
