@@ -59,7 +59,10 @@ let package = Package(
             name: "NNTests",
             dependencies: ["NN"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(
+            name: "BackpropTests",
+            dependencies: ["Backprop"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GPTTests",
             dependencies: ["GPT", "Backprop"],

@@ -57,6 +57,11 @@ public struct Gradients<Scalar: NDFloatingPoint> {
     /// Marks the end of one backward pass (see `accumulatedBackwards`).
     public mutating func finishBackward() { accumulatedBackwards += 1 }
 
+    /// Every gradient times `factor` (clipping uses this).
+    public mutating func scale(by factor: Scalar) {
+        for name in names { arrays[name] = arrays[name]! * factor }
+    }
+
     /// Every gradient back to zero.
     public mutating func zero() {
         for name in names { arrays[name] = .zeros(arrays[name]!.shape) }

@@ -80,4 +80,21 @@ final class GPTGradientTests: XCTestCase {
         XCTAssertEqual(gradients.accumulatedBackwards, 2)
         assertClose(gradients["blocks.0.attn.qkv.weight"]!, once * 2, tolerance: 1e-6)
     }
+
+    func testTwoHalfMicroBatchesEqualOneBatch() {
+        // Gradient accumulation: each micro-batch's loss scaled by ½ adds up to the big batch's gradient.
+        var rng = SeededGenerator(seed: 2)
+        let model = GPTModel<Double>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, dropout: 0,
+                                     using: &rng)
+        let x = NDArray<Int>([[1, 2, 3, 4], [5, 6, 7, 8]]), y = NDArray<Int>([[2, 3, 4, 5], [6, 7, 8, 9]])
+        var whole = Gradients(zerosFor: model), parts = Gradients(zerosFor: model)
+        let loss = model.lossAndGradients(inputIds: x, targets: y, into: &whole)
+        let first = model.lossAndGradients(inputIds: x[0..<1].contiguous(), targets: y[0..<1].contiguous(), lossScale: 0.5,
+                                           into: &parts)
+        let second = model.lossAndGradients(inputIds: x[1..<2].contiguous(), targets: y[1..<2].contiguous(), lossScale: 0.5,
+                                            into: &parts)
+        XCTAssertEqual(loss, (first + second) / 2, accuracy: 1e-12)
+        for name in whole.names { assertClose(parts[name]!, whole[name]!, tolerance: 1e-12, name) }
+        XCTAssertEqual(parts.accumulatedBackwards, 2)
+    }
 }

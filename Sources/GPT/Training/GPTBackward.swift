@@ -25,11 +25,14 @@ extension GPTModel {
     /// - Parameters:
     ///   - inputIds: [B, T]
     ///   - targets: [B, T] (the next tokens; `ignoreIndex` positions do not count)
+    ///   - lossScale: the gradients are those of lossScale × loss: ½ for each of two micro-batches
+    ///     accumulated into one step (gradient accumulation)
     ///   - gradients: `Gradients(zerosFor: model)`; the gradients are added (call `zero()` between steps)
-    /// - Returns: the loss
+    /// - Returns: the loss (unscaled)
     @_specialize(where Scalar == Float)
     public func lossAndGradients(inputIds: NDArray<Int>, targets: NDArray<Int>, ignoreIndex: Int = -100,
-                                 labelSmoothing: Double = 0, into gradients: inout Gradients<Scalar>) -> Double {
+                                 labelSmoothing: Double = 0, lossScale: Double = 1,
+                                 into gradients: inout Gradients<Scalar>) -> Double {
         checkInput(inputIds, attentionMask: nil, past: 0, cache: nil)
         if targets.shape != inputIds.shape {
             modelFailure("GPTModel.lossAndGradients", "targets \(targets.shape) must have inputIds' shape \(inputIds.shape)")
@@ -53,7 +56,7 @@ extension GPTModel {
 
         // Backward, in the reverse order.
         let dLogits = crossEntropyBackward(logits: logits, targets: targets, ignoreIndex: ignoreIndex,
-                                           labelSmoothing: labelSmoothing)
+                                           labelSmoothing: labelSmoothing, dLoss: lossScale)
         var dX: NDArray<Scalar>
         if let lmHead {
             dX = lmHead.backward(dLogits, Linear.Saved(input: h), prefix: "lmHead.", into: &gradients)

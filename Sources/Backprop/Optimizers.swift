@@ -1,0 +1,131 @@
+// Optimizers.swift — turning gradients into better weights: SGD with momentum, Adam, AdamW.
+//
+//   SGD:    v = μ·v + g (+ λ·p)                  p −= lr·v
+//   Adam:   g += λ·p (L2)    m = β₁m + (1 − β₁)g,  v = β₂v + (1 − β₂)g²
+//           p −= lr · m̂ / (√v̂ + ε)              m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)
+//   AdamW:  p −= lr·λ·p   (decoupled: the decay does not pass through m and v), then Adam's step
+//
+// Each optimizer keeps its state (velocities, moments, the step count) per
+// parameter name, and changes the layer's parameters in place through
+// `updateParameters`. Adam divides each gradient by a running estimate of its
+// own size, so every weight moves about lr per step whatever its scale; the
+// bias corrections m̂, v̂ undo the zero start of m and v. AdamW, by default,
+// decays only the matrices of linear layers: not biases, norms or embeddings
+// (`decays`). The formulas are PyTorch's (`torch.optim.SGD`, `Adam`, `AdamW`).
+//
+// Depends on: NDArray, NN (Layer), Gradients.swift.
+// Not here: learning-rate schedules and clipping (Schedules.swift), saving the state.
+
+import Foundation
+import NDArray
+import NN
+
+/// Stochastic gradient descent with momentum. PyTorch: `torch.optim.SGD(lr, momentum, weight_decay)`.
+public struct SGD<Scalar: NDFloatingPoint> {
+    /// The step size; a schedule sets it before each step.
+    public var learningRate: Double
+    /// μ: how much of the last step carries over (0: plain SGD).
+    public var momentum: Double
+    /// λ: L2 weight decay, added to the gradient.
+    public var weightDecay: Double
+    /// Each parameter's velocity.
+    public private(set) var velocities: [String: NDArray<Scalar>] = [:]
+
+    /// An optimizer with no state yet.
+    public init(learningRate: Double, momentum: Double = 0, weightDecay: Double = 0) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    /// One step on every parameter of `layer` that has a gradient.
+    public mutating func step<L: Layer>(_ layer: L, _ gradients: Gradients<Scalar>) where L.Scalar == Scalar {
+        let (lr, mu, decay) = (Scalar(learningRate), Scalar(momentum), Scalar(weightDecay))
+        layer.updateParameters { name, p in
+            guard var g = gradients[name] else { return }
+            if decay != 0 { g = g + decay * p }
+            if mu != 0 {
+                let v = velocities[name].map { mu * $0 + g } ?? g               // PyTorch: the first v is g
+                velocities[name] = v
+                g = v
+            }
+            p = p - lr * g
+        }
+    }
+}
+
+/// Adam, or AdamW with `decoupled` weight decay. PyTorch: `torch.optim.Adam` / `torch.optim.AdamW`.
+public struct Adam<Scalar: NDFloatingPoint> {
+    /// The step size; a schedule sets it before each step.
+    public var learningRate: Double
+    /// β₁, β₂: the decay rates of the moment estimates.
+    public var beta1: Double, beta2: Double
+    /// ε: added to √v̂.
+    public var eps: Double
+    /// λ.
+    public var weightDecay: Double
+    /// AdamW (true: p −= lr·λ·p before the step) or Adam's L2 (false: g += λ·p).
+    public var decoupled: Bool
+    /// Which parameters are decayed, by name and shape. By default (AdamW's) the matrices of linear
+    /// layers: not biases, norms (1-D) or the embeddings (wte, wpe, and any `…Embedding.weight`).
+    public var decays: @Sendable (String, [Int]) -> Bool
+    /// The steps taken (t).
+    public private(set) var stepCount = 0
+    /// Each parameter's first and second moments.
+    public private(set) var moments: [String: (m: NDArray<Scalar>, v: NDArray<Scalar>)] = [:]
+
+    /// Adam (L2 decay, on every parameter, as PyTorch's Adam).
+    public static func adam(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
+                            weightDecay: Double = 0) -> Adam {
+        Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
+             decoupled: false, decays: { _, _ in true })
+    }
+
+    /// AdamW (decoupled decay; by default not on biases, norms and embeddings).
+    public static func adamW(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
+                             weightDecay: Double = 0.01,
+                             decays: @escaping @Sendable (String, [Int]) -> Bool = defaultDecays) -> Adam {
+        Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
+             decoupled: true, decays: decays)
+    }
+
+    /// AdamW's default: a matrix (2-D or more) that is not an embedding table.
+    public static var defaultDecays: @Sendable (String, [Int]) -> Bool {
+        { name, shape in
+            shape.count >= 2 && !(name.hasPrefix("wte.") || name.hasPrefix("wpe.") || name.contains("Embedding."))
+        }
+    }
+
+    init(learningRate: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, decoupled: Bool,
+         decays: @escaping @Sendable (String, [Int]) -> Bool) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+        self.decays = decays
+    }
+
+    /// One step on every parameter of `layer` that has a gradient.
+    public mutating func step<L: Layer>(_ layer: L, _ gradients: Gradients<Scalar>) where L.Scalar == Scalar {
+        stepCount += 1
+        let t = Double(stepCount)
+        let (b1, b2) = (Scalar(beta1), Scalar(beta2))
+        let lr = learningRate
+        let correction1 = 1 - Foundation.pow(beta1, t), correction2 = 1 - Foundation.pow(beta2, t)
+        layer.updateParameters { name, p in
+            guard var g = gradients[name] else { return }
+            let decayed = weightDecay != 0 && decays(name, p.shape)
+            if decayed && !decoupled { g = g + Scalar(weightDecay) * p }                 // Adam: L2 in the gradient
+            if decayed && decoupled { p = p * Scalar(1 - lr * weightDecay) }           // AdamW: p −= lr·λ·p
+            let old = moments[name] ?? (.zeros(p.shape), .zeros(p.shape))
+            let m = b1 * old.m + (1 - b1) * g
+            let v = b2 * old.v + (1 - b2) * g * g
+            moments[name] = (m, v)
+            // p −= lr · m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)  (PyTorch's arrangement)
+            let denominator = sqrt(v) / Scalar(correction2.squareRoot()) + Scalar(eps)
+            p = p - Scalar(lr / correction1) * m / denominator
+        }
+    }
+}
