@@ -24,6 +24,7 @@ import NDArray
 ///   - dOut: dY, any shape
 ///   - input: the forward's x, dY's shape
 /// - Returns: dX, dY's shape
+@_specialize(where S == Float)
 public func activationBackward<S: NDFloatingPoint>(_ activation: ActivationKind, dOut: NDArray<S>,
                                                    input: NDArray<S>) -> NDArray<S> {
     guard dOut.shape == input.shape else {

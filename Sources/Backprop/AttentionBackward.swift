@@ -35,6 +35,7 @@ extension ScaledDotProductAttention {
 
     /// `forward`, keeping what the backward needs.
     /// - Returns: the output [B, NH, Tq, HSv], the weights [B, NH, Tq, Tk] and the saved arrays
+    @_specialize(where Scalar == Float)
     public func forwardSaving(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
                               mask: NDArray<Scalar>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
@@ -52,6 +53,7 @@ extension ScaledDotProductAttention {
     /// The gradients of q, k and v.
     /// - Parameter dOut: dO, [B, NH, Tq, HSv]
     /// - Returns: dq [B, NH, Tq, HS], dk [B, NH, Tk, HS], dv [B, NH, Tk, HSv]
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved)
         -> (dQuery: NDArray<Scalar>, dKey: NDArray<Scalar>, dValue: NDArray<Scalar>) {
         let scale = Scalar(1 / Double(saved.query.shape[saved.query.ndim - 1]).squareRoot())
@@ -68,6 +70,7 @@ extension RotaryEmbedding {
     /// The gradient through `forward(_:offset:)`: the rotation run backwards (by −pos).
     /// - Parameter dOut: [B, NH, T, HS]
     /// - Returns: [B, NH, T, HS]
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, offset: Int = 0) -> NDArray<Scalar> {
         let t = dOut.shape[dOut.ndim - 2]
         return rotateBack(dOut, cos: cosines[offset..<(offset + t)], sin: sines[offset..<(offset + t)])
@@ -75,6 +78,7 @@ extension RotaryEmbedding {
 
     /// The gradient through `forward(_:positions:)`.
     /// - Parameter positions: [B, T] or [T]
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, positions: NDArray<Int>) -> NDArray<Scalar> {
         var c = cosines.take(positions, axis: 0), s = sines.take(positions, axis: 0)
         if positions.ndim == 2 { (c, s) = (c.expandedDims(axis: 1), s.expandedDims(axis: 1)) }
@@ -110,6 +114,7 @@ extension MultiHeadAttention {
     ///   - mask: additive, broadcasting to [B, NH, Tq, Tk]
     ///   - positions: rotary positions [B, Tq] or [Tq] (default 0..<Tq)
     /// - Returns: the output [B, Tq, C], the weights [B, NH, Tq, Tk] and the saved arrays
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>, memory: NDArray<Scalar>? = nil, mask: NDArray<Scalar>? = nil,
                               positions: NDArray<Int>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
@@ -141,6 +146,7 @@ extension MultiHeadAttention {
     /// - Parameter dOut: [B, Tq, C]
     /// - Returns: dX [B, Tq, C] (for self-attention: all of the input's gradient) and, for
     ///   cross-attention, dMemory [B, Tk, C]
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> (dInput: NDArray<Scalar>, dMemory: NDArray<Scalar>?) {
         let c = hiddenDim

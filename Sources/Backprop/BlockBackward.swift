@@ -36,6 +36,7 @@ extension TransformerBlock {
     ///   - mask: additive, broadcasting to [B, NH, T, T]
     ///   - positions: rotary positions [B, T] or [T] (default 0..<T)
     /// - Returns: the output [B, T, C], the attention weights [B, NH, T, T] and the saved arrays
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil, positions: NDArray<Int>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
         switch normPlacement {
@@ -59,6 +60,7 @@ extension TransformerBlock {
     }
 
     /// Adds every parameter's gradient under `prefix` (e.g. "blocks.3."); returns dX [B, T, C].
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
         switch normPlacement {
@@ -100,6 +102,7 @@ extension DecoderBlock {
     ///   - mask: causal (+ target padding), broadcasting to [B, NH, T, T]
     ///   - memoryMask: source padding, broadcasting to [B, NH, T, S]
     /// - Returns: [B, T, C] and the saved arrays
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>, memory: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
                               memoryMask: NDArray<Scalar>? = nil) -> (output: NDArray<Scalar>, saved: Saved) {
         switch normPlacement {
@@ -129,6 +132,7 @@ extension DecoderBlock {
     }
 
     /// Adds every parameter's gradient under `prefix`; returns dX [B, T, C] and dMemory [B, S, C].
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> (dInput: NDArray<Scalar>, dMemory: NDArray<Scalar>) {
         switch normPlacement {

@@ -16,6 +16,7 @@ import NDArray
 ///   - gradient: dY, e.g. [B, T, C]
 ///   - shape: the operand's shape before broadcasting, e.g. [C] or [1, T, 1]
 /// - Returns: [shape]
+@_specialize(where S == Float)
 public func sumToShape<S: NDFloatingPoint>(_ gradient: NDArray<S>, _ shape: [Int]) -> NDArray<S> {
     if gradient.shape == shape { return gradient }
     let lead = gradient.ndim - shape.count

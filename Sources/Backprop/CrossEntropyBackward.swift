@@ -18,6 +18,7 @@ import NDArray
 ///   - targets: [...], e.g. [B, T]
 ///   - dLoss: the gradient flowing into the loss (1 for the loss itself)
 /// - Returns: dLogits, [..., V]
+@_specialize(where S == Float)
 public func crossEntropyBackward<S: NDFloatingPoint>(logits: NDArray<S>, targets: NDArray<Int>, ignoreIndex: Int = -100,
                                                      labelSmoothing: Double = 0, dLoss: Double = 1) -> NDArray<S> {
     guard logits.ndim >= 1, Array(logits.shape.dropLast()) == targets.shape else {

@@ -20,12 +20,14 @@ extension Dropout {
     }
 
     /// `forward(x)`, keeping the mask.
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
         let (output, mask) = forwardWithMask(x)
         return (output, Saved(mask: mask))
     }
 
     /// dX = dY · m, dY's shape.
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved) -> NDArray<Scalar> {
         saved.mask.map { dOut * $0 } ?? dOut
     }

@@ -18,6 +18,7 @@ import NDArray
 ///   - ids: the forward's ids, [B, T]
 ///   - vocabSize: V
 /// - Returns: dWeight [V, C]
+@_specialize(where S == Float)
 public func embeddingBackward<S: NDFloatingPoint>(dOut: NDArray<S>, ids: NDArray<Int>, vocabSize: Int) -> NDArray<S> {
     guard dOut.ndim == ids.ndim + 1, Array(dOut.shape.dropLast()) == ids.shape else {
         fatalError("embeddingBackward: dOut \(dOut.shape) must be ids' shape \(ids.shape) plus C")

@@ -33,6 +33,7 @@ extension FeedForward {
     /// `forward(x)`, keeping what the backward needs.
     /// - Parameter x: [B, T, C]
     /// - Returns: y [B, T, C] and the saved arrays
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
         let u = up(x)                                                             // [B, T, F]
         let g = gate.map { $0(x) }
@@ -47,6 +48,7 @@ extension FeedForward {
     }
 
     /// Adds the gradients of up, gate and down under `prefix`; returns dX [B, T, C].
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
         let dDown = dropout.backward(dOut, saved.dropout)

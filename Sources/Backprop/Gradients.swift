@@ -45,13 +45,13 @@ public struct Gradients<Scalar: NDFloatingPoint> {
 
     /// gradient[name] += value. Traps when `name` is not a parameter or the shapes differ.
     public mutating func accumulate(_ name: String, _ value: NDArray<Scalar>) {
-        guard let current = arrays[name] else {
+        guard let shape = arrays[name]?.shape else {
             fatalError("Gradients.accumulate: \"\(name)\" is not a parameter (parameters: \(names.prefix(4).joined(separator: ", "))…)")
         }
-        if current.shape != value.shape {
-            fatalError("Gradients.accumulate: gradient \(value.shape) for \"\(name)\" does not match its shape \(current.shape)")
+        if shape != value.shape {
+            fatalError("Gradients.accumulate: gradient \(value.shape) for \"\(name)\" does not match its shape \(shape)")
         }
-        arrays[name] = current + value
+        arrays[name]! += value                                                  // in place: the buffer is not shared
     }
 
     /// Marks the end of one backward pass (see `accumulatedBackwards`).
@@ -59,7 +59,7 @@ public struct Gradients<Scalar: NDFloatingPoint> {
 
     /// Every gradient times `factor` (clipping uses this).
     public mutating func scale(by factor: Scalar) {
-        for name in names { arrays[name] = arrays[name]! * factor }
+        for name in names { arrays[name]! *= factor }
     }
 
     /// Every gradient back to zero.
@@ -71,7 +71,9 @@ public struct Gradients<Scalar: NDFloatingPoint> {
     /// √(Σ g²) over every gradient: what clipping by global norm compares with its limit.
     public var globalNorm: Double {
         var sum = 0.0
-        for name in names { for g in arrays[name]!.scalars { sum += Double(g) * Double(g) } }
+        for name in names {
+            arrays[name]!.withUnsafeBufferPointer { for g in $0 { sum += Double(g) * Double(g) } }
+        }
         return sum.squareRoot()
     }
 }

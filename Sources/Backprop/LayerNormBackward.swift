@@ -22,6 +22,7 @@ import NN
 ///   - weight: γ [C], or nil
 ///   - mean, rstd: the forward's statistics, [...] (`input.layerNormStatistics(eps:)`)
 /// - Returns: dX [..., C], dWeight [C] (nil without γ), dBias [C]
+@_specialize(where S == Float)
 public func layerNormBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<S>, weight: NDArray<S>?,
                                                   mean: NDArray<S>, rstd: NDArray<S>)
     -> (dInput: NDArray<S>, dWeight: NDArray<S>?, dBias: NDArray<S>) {
@@ -50,12 +51,14 @@ extension LayerNorm {
     }
 
     /// `forward(x)`, keeping x and its statistics.
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
         let (mean, rstd) = x.layerNormStatistics(eps: eps)
         return (forward(x), Saved(input: x, mean: mean, rstd: rstd))
     }
 
     /// Adds dWeight and dBias under `prefix`; returns dX [..., C].
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
         let (dInput, dWeight, dBias) = layerNormBackward(dOut: dOut, input: saved.input, weight: weight,

@@ -22,6 +22,7 @@ import NN
 ///   - weight: W, [out, in]
 ///   - hasBias: whether the forward added a bias
 /// - Returns: dX [..., in], dWeight [out, in], dBias [out] (nil without a bias)
+@_specialize(where S == Float)
 public func linearBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<S>, weight: NDArray<S>,
                                                hasBias: Bool = true)
     -> (dInput: NDArray<S>, dWeight: NDArray<S>, dBias: NDArray<S>?) {
@@ -41,6 +42,7 @@ public func linearBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<
 
 /// The gradients of `matmul(a, b)` for [..., M, K]·[..., K, N] (batch axes broadcast).
 /// - Returns: dA [a's shape] = dC·Bᵀ and dB [b's shape] = Aᵀ·dC, summed over broadcast batch axes
+@_specialize(where S == Float)
 public func matmulBackward<S: NDFloatingPoint>(dOut: NDArray<S>, _ a: NDArray<S>, _ b: NDArray<S>)
     -> (dA: NDArray<S>, dB: NDArray<S>) {
     guard a.ndim >= 2, b.ndim >= 2 else { fatalError("matmulBackward: a \(a.shape) and b \(b.shape) must be matrices") }
@@ -61,6 +63,7 @@ extension Linear {
 
     /// `forward(x)`, keeping x for the backward.
     /// - Returns: y [..., out] and what the backward needs
+    @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
         (forward(x), Saved(input: x))
     }
@@ -70,6 +73,7 @@ extension Linear {
     ///   - dOut: dY, [..., out]
     ///   - prefix: the layer's name in the model, e.g. "blocks.0.attn.proj."
     /// - Returns: dX, [..., in]
+    @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
         let (dInput, dWeight, dBias) = linearBackward(dOut: dOut, input: saved.input, weight: weight,

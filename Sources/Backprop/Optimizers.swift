@@ -40,17 +40,23 @@ public struct SGD<Scalar: NDFloatingPoint> {
 
     /// One step on every parameter of `layer` that has a gradient.
     public mutating func step<L: Layer>(_ layer: L, _ gradients: Gradients<Scalar>) where L.Scalar == Scalar {
-        let (lr, mu, decay) = (Scalar(learningRate), Scalar(momentum), Scalar(weightDecay))
         layer.updateParameters { name, p in
-            guard var g = gradients[name] else { return }
-            if decay != 0 { g = g + decay * p }
-            if mu != 0 {
-                let v = velocities[name].map { mu * $0 + g } ?? g               // PyTorch: the first v is g
-                velocities[name] = v
-                g = v
-            }
-            p = p - lr * g
+            if let g = gradients[name] { update(name, &p, g) }
         }
+    }
+
+    /// One parameter's step (specialised for Float: it runs over every weight).
+    @_specialize(where Scalar == Float)
+    mutating func update(_ name: String, _ p: inout NDArray<Scalar>, _ gradient: NDArray<Scalar>) {
+        let (lr, mu, decay) = (Scalar(learningRate), Scalar(momentum), Scalar(weightDecay))
+        var g = gradient
+        if decay != 0 { g = g + decay * p }
+        if mu != 0 {
+            let v = velocities[name].map { mu * $0 + g } ?? g                   // PyTorch: the first v is g
+            velocities[name] = v
+            g = v
+        }
+        p -= lr * g
     }
 }
 
@@ -110,22 +116,28 @@ public struct Adam<Scalar: NDFloatingPoint> {
     /// One step on every parameter of `layer` that has a gradient.
     public mutating func step<L: Layer>(_ layer: L, _ gradients: Gradients<Scalar>) where L.Scalar == Scalar {
         stepCount += 1
+        layer.updateParameters { name, p in
+            if let g = gradients[name] { update(name, &p, g) }
+        }
+    }
+
+    /// One parameter's step at `stepCount` (specialised for Float: it runs over every weight).
+    @_specialize(where Scalar == Float)
+    mutating func update(_ name: String, _ p: inout NDArray<Scalar>, _ gradient: NDArray<Scalar>) {
         let t = Double(stepCount)
         let (b1, b2) = (Scalar(beta1), Scalar(beta2))
         let lr = learningRate
         let correction1 = 1 - Foundation.pow(beta1, t), correction2 = 1 - Foundation.pow(beta2, t)
-        layer.updateParameters { name, p in
-            guard var g = gradients[name] else { return }
-            let decayed = weightDecay != 0 && decays(name, p.shape)
-            if decayed && !decoupled { g = g + Scalar(weightDecay) * p }                 // Adam: L2 in the gradient
-            if decayed && decoupled { p = p * Scalar(1 - lr * weightDecay) }           // AdamW: p −= lr·λ·p
-            let old = moments[name] ?? (.zeros(p.shape), .zeros(p.shape))
-            let m = b1 * old.m + (1 - b1) * g
-            let v = b2 * old.v + (1 - b2) * g * g
-            moments[name] = (m, v)
-            // p −= lr · m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)  (PyTorch's arrangement)
-            let denominator = sqrt(v) / Scalar(correction2.squareRoot()) + Scalar(eps)
-            p = p - Scalar(lr / correction1) * m / denominator
-        }
+        var g = gradient
+        let decayed = weightDecay != 0 && decays(name, p.shape)
+        if decayed && !decoupled { g = g + Scalar(weightDecay) * p }                 // Adam: L2 in the gradient
+        if decayed && decoupled { p *= Scalar(1 - lr * weightDecay) }              // AdamW: p −= lr·λ·p
+        let old = moments[name] ?? (.zeros(p.shape), .zeros(p.shape))
+        let m = b1 * old.m + (1 - b1) * g
+        let v = b2 * old.v + (1 - b2) * g * g
+        moments[name] = (m, v)
+        // p −= lr · m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)  (PyTorch's arrangement)
+        let denominator = sqrt(v) / Scalar(correction2.squareRoot()) + Scalar(eps)
+        p -= Scalar(lr / correction1) * m / denominator
     }
 }

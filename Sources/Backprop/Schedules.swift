@@ -39,6 +39,7 @@ public enum LearningRateSchedule: Sendable, Equatable {
 /// Scales every gradient so that their global norm is at most `maxNorm`. PyTorch: `clip_grad_norm_`.
 /// - Returns: the global norm before clipping
 @discardableResult
+@_specialize(where S == Float)
 public func clipGradients<S: NDFloatingPoint>(_ gradients: inout Gradients<S>, maxNorm: Double) -> Double {
     let norm = gradients.globalNorm
     if norm > maxNorm {

@@ -17,6 +17,7 @@ import NDArray
 ///   - output: the forward's y, dY's shape
 ///   - axis: the softmax's axis
 /// - Returns: dX, dY's shape
+@_specialize(where S == Float)
 public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArray<S>, axis: Int = -1) -> NDArray<S> {
     guard dOut.shape == output.shape else {
         fatalError("softmaxBackward: dOut \(dOut.shape) and output \(output.shape) must have one shape")

@@ -59,7 +59,9 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(try file.array("scalar", as: Float.self).shape, [])
         XCTAssertEqual(file.metadata, ["format": "pt"])
         let bytes = try Data(contentsOf: url)
-        XCTAssertEqual((8 + Int(bytes[0])) % 8, 0)                                // the data starts aligned
+        let headerLength = bytes.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }   // little-endian u64
+        XCTAssertEqual((8 + headerLength) % 8, 0)                                 // the data starts aligned
+        XCTAssertEqual(bytes[8 + headerLength - 1], UInt8(ascii: " "))            // padded with spaces
     }
 
     /// A file with one F32 tensor "x" of shape [2], built by hand so that each field can be broken.

@@ -461,7 +461,7 @@ final class BPETokenizerTests: XCTestCase {
         assertMalformed(try load(#"{"a": "one"}"#), file: vocabulary, line: nil, problem: "\"a\"")
         let bytes = ByteLevel.characters.enumerated().map { (String($0.element), $0.offset) }
         func json(_ entries: [(String, Int)]) -> String {
-            "{" + entries.map { BPETokenizer.jsonQuoted($0.0) + ":\($0.1)" }.joined(separator: ",") + "}"
+            "{" + entries.map { jsonQuoted($0.0) + ":\($0.1)" }.joined(separator: ",") + "}"
         }
         XCTAssertNil(try load(json(bytes)))                                 // the 256 bytes alone: a valid vocabulary
         assertMalformed(try load(json(bytes + [("ab", 7)])), file: vocabulary, line: nil,

@@ -201,7 +201,7 @@ extension GPTModel {
             }
             do {
                 let loaded: NDArray<Scalar> = try file.array(sourceName)
-                value = transposed ? transposedCopy(loaded) : loaded
+                value = transposed ? loaded.T.contiguous() : loaded          // NDArray copies a transpose in cache-sized blocks
             } catch let error as SafeTensorsError {
                 firstError = .safeTensors(error)
             } catch {
@@ -224,24 +224,6 @@ extension GPTModel {
             throw CheckpointError.keysDoNotMatch(missing: report.missing, unexpected: report.unexpected)
         }
         if let firstError { throw firstError }
-    }
-}
-
-/// [R, C] → a contiguous [C, R], copied in 32 × 32 blocks that stay in cache.
-@_specialize(where S == Float)
-func transposedCopy<S: NDFloatingPoint>(_ a: NDArray<S>) -> NDArray<S> {
-    let (rows, cols) = (a.shape[0], a.shape[1])
-    return a.withUnsafeBufferPointer { src in
-        NDArray(unsafeUninitializedShape: [cols, rows]) { dst in
-            let block = 32
-            for r0 in stride(from: 0, to: rows, by: block) {
-                for c0 in stride(from: 0, to: cols, by: block) {
-                    for r in r0..<Swift.min(r0 + block, rows) {
-                        for c in c0..<Swift.min(c0 + block, cols) { dst[c * rows + r] = src[r * cols + c] }
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -119,7 +119,7 @@ extension GPTModel {
         var tensors: [(String, NDArray<Scalar>)] = []
         for (name, value) in namedParameters {
             let (target, transposed) = Self.huggingFaceName(name, prefix: "transformer.")
-            tensors.append((target, transposed ? transposedCopy(value) : value))
+            tensors.append((target, transposed ? value.T.contiguous() : value))
         }
         try SafeTensorsFile.write(tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent("model.safetensors"))
         let activation = ["geluTanh": "gelu_new", "gelu": "gelu", "relu": "relu", "silu": "silu"][config.activation.rawValue]!

@@ -305,12 +305,12 @@ public struct SafeTensorsFile: @unchecked Sendable {
                 throw SafeTensorsError.invalidEntry(tensor: name, field: "name", reason: "given twice")
             }
             let byteCount = array.count * size
-            entries.append("\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":\(array.shape),"
+            entries.append("\(jsonQuoted(name)):{\"dtype\":\"\(dtype)\",\"shape\":\(array.shape),"
                            + "\"data_offsets\":[\(offset),\(offset + byteCount)]}")
             offset += byteCount
         }
         if !metadata.isEmpty {
-            let items = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            let items = metadata.sorted { $0.key < $1.key }.map { "\(jsonQuoted($0.key)):\(jsonQuoted($0.value))" }
             entries.insert("\"__metadata__\":{" + items.joined(separator: ",") + "}", at: 0)
         }
         var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
@@ -341,21 +341,4 @@ func exactInteger(_ value: Any) -> Int? {
     let double = number.doubleValue
     guard double.rounded() == double, Swift.abs(double) < 0x1p53 else { return nil }
     return Int(exactly: double)
-}
-
-/// `text` as a JSON string literal.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
 }

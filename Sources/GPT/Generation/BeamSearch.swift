@@ -123,16 +123,3 @@ func logSoftmax(_ values: [Double]) -> [Double] {
     let logSum = Foundation.log(values.reduce(0) { $0 + Foundation.exp($1 - largest) }) + largest
     return values.map { $0 - logSum }
 }
-
-/// The indices of the `count` largest values, largest first (ties: the lower index first).
-func topIndices(_ values: [Double], count: Int) -> [Int] {
-    var best: [Int] = []
-    for i in values.indices {
-        if best.count == count && values[i] <= values[best[count - 1]] { continue }
-        var at = best.count
-        while at > 0 && values[best[at - 1]] < values[i] { at -= 1 }
-        best.insert(i, at: at)
-        if best.count > count { best.removeLast() }
-    }
-    return best
-}

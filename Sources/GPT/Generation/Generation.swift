@@ -135,7 +135,7 @@ extension GPTModel {
             }
             return result
         }
-        var generators = prompts.indices.map { rowGenerator(seed: config.seed, row: $0) }
+        var generators = prompts.indices.map { Sampling.rowGenerator(seed: config.seed, row: $0) }
         let decoder = IncrementalDecoder(model: self, useCache: config.useCache, padTokenId: config.padTokenId)
         var rows = prompts
         var newTokens = prompts.map { _ in [Int]() }
@@ -153,16 +153,9 @@ extension GPTModel {
                     rows[row].append(config.padTokenId)                // keeps the batch rectangular; never returned
                     continue
                 }
-                var values = logits[row].scalars.map(Double.init)
-                Sampling.process(&values, history: rows[row], config: config)
-                let token: Int
-                let probabilities = Sampling.softmax(values)
-                if config.doSample {
-                    token = Sampling.draw(probabilities, using: &generators[row])
-                } else {
-                    token = Sampling.argmax(values)
-                }
-                scores[row] += Foundation.log(probabilities[token])
+                let (token, logProbability) = Sampling.choose(logits[row], history: rows[row], config: config,
+                                                              using: &generators[row])
+                scores[row] += logProbability
                 rows[row].append(token)
                 newTokens[row].append(token)
                 onToken?(row, token)
@@ -220,12 +213,6 @@ extension GPTModel {
         return NextTokenExplanation(config: config, contextLength: min(prompt.count, self.config.maxSeqLen),
                                     candidates: rows, survivors: afterP.filter { $0 > 0 }.count, chosen: chosen,
                                     chosenText: decode?(chosen))
-    }
-
-    /// The sampling stream of batch row `row`: row 0 uses `seed` itself, so a prompt alone and the
-    /// first prompt of a batch draw alike, and no row's draws depend on its batch-mates.
-    func rowGenerator(seed: UInt64, row: Int) -> SeededGenerator {
-        SeededGenerator(seed: seed &+ UInt64(row) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     func checkGeneration(prompts: [[Int]], config: GenerationConfig) {

@@ -121,7 +121,7 @@ public enum Sampling {
     /// Sets every logit below the k-th largest to −∞ (ties with the k-th are kept, as Hugging Face does).
     public static func applyTopK(_ logits: inout [Double], _ k: Int) {
         guard k < logits.count else { return }
-        let threshold = logits.sorted(by: >)[k - 1]
+        let threshold = logits[topIndices(logits, count: k)[k - 1]]          // the k-th largest, without sorting all V
         for i in logits.indices where logits[i] < threshold { logits[i] = -.infinity }
     }
 
@@ -130,7 +130,9 @@ public enum Sampling {
     public static func applyTopP(_ logits: inout [Double], _ p: Double) {
         guard p < 1 else { return }
         let probabilities = softmax(logits)
-        let order = logits.indices.sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
+        // Only tokens still possible are sorted (after top-k, k of them; otherwise all V).
+        let order = logits.indices.filter { probabilities[$0] > 0 }
+            .sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
         var cumulative = 0.0
         var keep = 0
         for i in order {
@@ -149,6 +151,27 @@ public enum Sampling {
         applyTemperature(&logits, config.temperature)
         if let k = config.topK { applyTopK(&logits, k) }
         if let p = config.topP { applyTopP(&logits, p) }
+    }
+
+    /// The next token of one row: `process`, then a draw (sampling) or the argmax (greedy).
+    /// - Parameters:
+    ///   - logits: the model's logits for the row's last position, [V]
+    ///   - history: the row's tokens so far (for the repetition penalty)
+    /// - Returns: the token and its log-probability under the distribution it was chosen from
+    public static func choose<S: NDFloatingPoint>(_ logits: NDArray<S>, history: [Int], config: GenerationConfig,
+                                                  using generator: inout SeededGenerator)
+        -> (token: Int, logProbability: Double) {
+        var values = logits.scalars.map(Double.init)
+        process(&values, history: history, config: config)
+        let probabilities = softmax(values)
+        let token = config.doSample ? draw(probabilities, using: &generator) : argmax(values)
+        return (token, Foundation.log(probabilities[token]))
+    }
+
+    /// The sampling stream of batch row `row`: row 0 uses `seed` itself, so a prompt alone and the
+    /// first prompt of a batch draw alike, and no row's draws depend on its batch-mates.
+    public static func rowGenerator(seed: UInt64, row: Int) -> SeededGenerator {
+        SeededGenerator(seed: seed &+ UInt64(row) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     /// The probabilities of `logits` (−∞ gives 0), computed stably in Double.
@@ -252,4 +275,17 @@ public struct NextTokenExplanation: CustomStringConvertible, Sendable {
     private func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""
     }
+}
+
+/// The indices of the `count` largest values, largest first (ties: the lower index first).
+func topIndices(_ values: [Double], count: Int) -> [Int] {
+    var best: [Int] = []
+    for i in values.indices {
+        if best.count == count && values[i] <= values[best[count - 1]] { continue }
+        var at = best.count
+        while at > 0 && values[best[at - 1]] < values[i] { at -= 1 }
+        best.insert(i, at: at)
+        if best.count > count { best.removeLast() }
+    }
+    return best
 }

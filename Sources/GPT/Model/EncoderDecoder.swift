@@ -218,7 +218,7 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
                 beamSearch(memory: memory[row..<(row + 1)], memoryMask: memoryMask[row..<(row + 1)], bos: bos, config: config)
             }
         }
-        var generators = src.indices.map { SeededGenerator(seed: config.seed &+ UInt64($0) &* 0x9E37_79B9_7F4A_7C15) }
+        var generators = src.indices.map { Sampling.rowGenerator(seed: config.seed, row: $0) }
         let stepper = TargetStepper(model: self, memory: memory, memoryMask: memoryMask, useCache: config.useCache)
         var rows = src.map { _ in [bos] }
         var active = Set(src.indices)
@@ -226,10 +226,8 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
         for step in 0..<config.maxNewTokens {
             for row in rows.indices {
                 guard active.contains(row) else { rows[row].append(self.config.padId); continue }
-                var values = logits[row].scalars.map(Double.init)
-                Sampling.process(&values, history: rows[row], config: config)
-                let token = config.doSample ? Sampling.draw(Sampling.softmax(values), using: &generators[row])
-                    : Sampling.argmax(values)
+                let token = Sampling.choose(logits[row], history: rows[row], config: config,
+                                            using: &generators[row]).token
                 rows[row].append(token)
                 if config.stopTokens.contains(token) { active.remove(row) }
             }
