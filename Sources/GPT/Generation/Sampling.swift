@@ -158,6 +158,7 @@ public enum Sampling {
     ///   - logits: the model's logits for the row's last position, [V]
     ///   - history: the row's tokens so far (for the repetition penalty)
     /// - Returns: the token and its log-probability under the distribution it was chosen from
+    @_specialize(where S == Float)
     public static func choose<S: NDFloatingPoint>(_ logits: NDArray<S>, history: [Int], config: GenerationConfig,
                                                   using generator: inout SeededGenerator)
         -> (token: Int, logProbability: Double) {
