@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: nativeCPU),
         .executableTarget(
             name: "bench",
-            dependencies: ["NDArray", "NN", "GPT"],
+            dependencies: ["NDArray", "NN", "Backprop", "GPT"],
             path: "Sources/Benchmarks",
             swiftSettings: nativeCPU),
         .testTarget(

@@ -14,7 +14,7 @@
 // memory's gradient is returned for the encoder.
 //
 // Depends on: NN (TransformerBlock, DecoderBlock), AttentionBackward.swift,
-// FeedForwardBackward.swift, LayerNormBackward.swift.
+// FeedForwardBackward.swift, LayerNormBackward.swift, NumericsCheck.swift (the opt-in NaN trace).
 
 import NDArray
 import NN
@@ -35,26 +35,35 @@ extension TransformerBlock {
     ///   - x: [B, T, C]
     ///   - mask: additive, broadcasting to [B, NH, T, T]
     ///   - positions: rotary positions [B, T] or [T] (default 0..<T)
+    ///   - prefix: the block's name (e.g. "blocks.3."), for `NumericsCheck`'s report
     /// - Returns: the output [B, T, C], the attention weights [B, NH, T, T] and the saved arrays
     @_specialize(where Scalar == Float)
-    public func forwardSaving(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil, positions: NDArray<Int>? = nil)
-        -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
+    public func forwardSaving(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil, positions: NDArray<Int>? = nil,
+                              prefix: String = "") -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
         switch normPlacement {
         case .pre:
             let (h1, s1) = ln1.forwardSaving(x)
+            NumericsCheck.check(h1, prefix + "ln1 forward")
             var (y, weights, sa) = attn.forwardSaving(h1, mask: mask, positions: positions)
+            NumericsCheck.check(y, prefix + "attn forward")
             y += x                                                                // x + attn(ln1(x))
             let (h2, s2) = ln2.forwardSaving(y)
+            NumericsCheck.check(h2, prefix + "ln2 forward")
             var (out, sf) = ffn.forwardSaving(h2)
+            NumericsCheck.check(out, prefix + "ffn forward")
             out += y                                                              // y + ffn(ln2(y))
             return (out, weights, Saved(ln1: s1, ln2: s2, attn: sa, ffn: sf))
         case .post:
             var (a, weights, sa) = attn.forwardSaving(x, mask: mask, positions: positions)
+            NumericsCheck.check(a, prefix + "attn forward")
             a += x
             let (y, s1) = ln1.forwardSaving(a)                                    // ln1(x + attn(x))
+            NumericsCheck.check(y, prefix + "ln1 forward")
             var (f, sf) = ffn.forwardSaving(y)
+            NumericsCheck.check(f, prefix + "ffn forward")
             f += y
             let (out, s2) = ln2.forwardSaving(f)                                  // ln2(y + ffn(y))
+            NumericsCheck.check(out, prefix + "ln2 forward")
             return (out, weights, Saved(ln1: s1, ln2: s2, attn: sa, ffn: sf))
         }
     }
@@ -65,19 +74,27 @@ extension TransformerBlock {
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
         switch normPlacement {
         case .pre:
-            var dY = ln2.backward(ffn.backward(dOut, saved.ffn, prefix: prefix + "ffn.", into: &gradients),
-                                  saved.ln2, prefix: prefix + "ln2.", into: &gradients)
+            let dH2 = ffn.backward(dOut, saved.ffn, prefix: prefix + "ffn.", into: &gradients)
+            NumericsCheck.check(dH2, prefix + "ffn backward")
+            var dY = ln2.backward(dH2, saved.ln2, prefix: prefix + "ln2.", into: &gradients)
+            NumericsCheck.check(dY, prefix + "ln2 backward")
             dY += dOut                                                            // out = y + …: dOut reaches y directly
-            var dX = ln1.backward(attn.backward(dY, saved.attn, prefix: prefix + "attn.", into: &gradients).dInput,
-                                  saved.ln1, prefix: prefix + "ln1.", into: &gradients)
+            let dH1 = attn.backward(dY, saved.attn, prefix: prefix + "attn.", into: &gradients).dInput
+            NumericsCheck.check(dH1, prefix + "attn backward")
+            var dX = ln1.backward(dH1, saved.ln1, prefix: prefix + "ln1.", into: &gradients)
+            NumericsCheck.check(dX, prefix + "ln1 backward")
             dX += dY                                                              // y = x + …
             return dX
         case .post:
             let dF = ln2.backward(dOut, saved.ln2, prefix: prefix + "ln2.", into: &gradients)
+            NumericsCheck.check(dF, prefix + "ln2 backward")
             var dY = ffn.backward(dF, saved.ffn, prefix: prefix + "ffn.", into: &gradients)
+            NumericsCheck.check(dY, prefix + "ffn backward")
             dY += dF
             let dA = ln1.backward(dY, saved.ln1, prefix: prefix + "ln1.", into: &gradients)
+            NumericsCheck.check(dA, prefix + "ln1 backward")
             var dX = attn.backward(dA, saved.attn, prefix: prefix + "attn.", into: &gradients).dInput
+            NumericsCheck.check(dX, prefix + "attn backward")
             dX += dA
             return dX
         }

@@ -51,6 +51,7 @@ public struct Gradients<Scalar: NDFloatingPoint> {
         if shape != value.shape {
             fatalError("Gradients.accumulate: gradient \(value.shape) for \"\(name)\" does not match its shape \(shape)")
         }
+        NumericsCheck.check(value, "gradient of \(name)")
         arrays[name]! += value                                                  // in place: the buffer is not shared
     }
 

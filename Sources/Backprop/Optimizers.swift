@@ -14,7 +14,8 @@
 // (`decays`). The formulas are PyTorch's (`torch.optim.SGD`, `Adam`, `AdamW`).
 //
 // Depends on: NDArray, NN (Layer), Gradients.swift.
-// Not here: learning-rate schedules and clipping (Schedules.swift), saving the state.
+// Not here: learning-rate schedules and clipping (Schedules.swift), writing the state to disk (GPT's
+// training checkpoints).
 
 import Foundation
 import NDArray
@@ -43,6 +44,11 @@ public struct SGD<Scalar: NDFloatingPoint> {
         layer.updateParameters { name, p in
             if let g = gradients[name] { update(name, &p, g) }
         }
+    }
+
+    /// Puts back saved velocities (resuming a run): the next step continues as if it never stopped.
+    public mutating func restore(velocities: [String: NDArray<Scalar>]) {
+        self.velocities = velocities
     }
 
     /// One parameter's step (specialised for Float: it runs over every weight).
@@ -111,6 +117,13 @@ public struct Adam<Scalar: NDFloatingPoint> {
         self.weightDecay = weightDecay
         self.decoupled = decoupled
         self.decays = decays
+    }
+
+    /// Puts back a saved state (resuming a run): the step count t and each parameter's moments, so
+    /// the next step continues bit for bit as if the run never stopped.
+    public mutating func restore(stepCount: Int, moments: [String: (m: NDArray<Scalar>, v: NDArray<Scalar>)]) {
+        self.stepCount = stepCount
+        self.moments = moments
     }
 
     /// One step on every parameter of `layer` that has a gradient.

@@ -16,7 +16,7 @@ import Foundation
 import NDArray
 
 /// The learning rate as a function of the step (counted from 0).
-public enum LearningRateSchedule: Sendable, Equatable {
+public enum LearningRateSchedule: Sendable, Equatable, Codable {
     /// The same rate every step.
     case constant(Double)
     /// nanoGPT's: linear warmup over `warmupSteps`, then cosine decay to `minLR` at `decaySteps`, then `minLR`.

@@ -32,6 +32,7 @@ struct BenchCase {
         case "gpt2_generate": return "GPT-2 greedy, \(dims[0]) + \(dims[1]) new"
         case "gpt2_decode_step": return "GPT-2 one step at context \(dims[0])"
         case "gpt2_load": return "GPT-2 124M checkpoint load"
+        case "train_step": return "train step \(dims[0])×\(dims[1])×\(dims[2]), [\(dims[4])×\(dims[3])]"
         default: return "\(kind) \(dims)"
         }
     }
@@ -44,6 +45,7 @@ struct BenchCase {
         case "block", "block_matmuls": return "k tok/s"
         case "gpt2_forward", "gpt2_generate", "gpt2_decode_step": return "tok/s"
         case "gpt2_load": return "loads/s"
+        case "train_step": return "steps/s"
         default: return "GB/s"
         }
     }
@@ -102,6 +104,8 @@ struct BenchCase {
                                 matmulsOnly: kind == "block_matmuls", using: &rng)
         case "gpt2_forward", "gpt2_generate", "gpt2_decode_step", "gpt2_load":
             return prepareGPT2(kind: kind, dims: dims, using: &rng)
+        case "train_step":
+            return prepareTrainStep(dims: dims, using: &rng)
         default:
             fatalError("bench: no case of kind \(kind)")
         }
@@ -144,6 +148,9 @@ let allCases: [BenchCase] = {
     cases.append(BenchCase(group: "gpt2", kind: "gpt2_generate", dims: [16, 32]))
     for context in [16, 256, 1000] { cases.append(BenchCase(group: "gpt2", kind: "gpt2_decode_step", dims: [context])) }
     cases.append(BenchCase(group: "gpt2", kind: "gpt2_load", dims: []))
+    // One training step (forward, backward, clip, AdamW): nanoGPT's shakespeare-char shape and GPT-2 124M's.
+    cases.append(BenchCase(group: "train", kind: "train_step", dims: [4, 4, 128, 64, 12, 65]))
+    cases.append(BenchCase(group: "train", kind: "train_step", dims: [12, 12, 768, 64, 4, 50257]))
     return cases
 }()
 

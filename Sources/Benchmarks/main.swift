@@ -129,8 +129,18 @@ for c in cases {
 
 for folder in benchFolders { try? FileManager.default.removeItem(at: folder) }
 
+// The process's peak resident memory: with one case filtered, that case's peak.
+var resources = rusage()
+#if canImport(Darwin)
+getrusage(RUSAGE_SELF, &resources)
+let peakMegabytes = Double(resources.ru_maxrss) / 1_048_576       // bytes on Apple platforms
+#else
+getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &resources)
+let peakMegabytes = Double(resources.ru_maxrss) / 1024            // kilobytes on Linux
+#endif
 let build: [String: Any] = ["fusedMultiplyAdd": buildUsesFusedMultiplyAdd,
-                            "cores": ProcessInfo.processInfo.activeProcessorCount]
+                            "cores": ProcessInfo.processInfo.activeProcessorCount,
+                            "peakMemoryMB": peakMegabytes]
 // What a block costs beyond its products (the NN issue's budget: at most 1.3×).
 let blockRow = table.firstIndex { $0.name.hasPrefix("block ") }
 let matmulRow = table.firstIndex { $0.name == "its matmuls alone" }
@@ -145,7 +155,8 @@ if json {
 } else {
     print("""
         (rates are medians; columns are \(threadCounts.map { "\($0) thread\($0 == 1 ? "" : "s")" }.joined(separator: ", ")); \
-        fused multiply-add: \(buildUsesFusedMultiplyAdd ? "yes" : "no — build with --traits NativeCPU for this CPU's full speed"))
+        fused multiply-add: \(buildUsesFusedMultiplyAdd ? "yes" : "no — build with --traits NativeCPU for this CPU's full speed"); \
+        peak memory \(Int(peakMegabytes)) MB)
         """)
     if !overheads.isEmpty {
         print("block forward time / its matmuls' time: "

@@ -128,10 +128,11 @@ public struct GPTConfig: Sendable, Codable, Equatable {
     /// GPT-2 XL (1.5B): 48 layers, 25 heads, 1600 wide.
     public static let gpt2XL = gpt2(numLayers: 48, numHeads: 25, hiddenDim: 1600)
 
-    /// nanoGPT's shakespeare-char: 4 layers, 4 heads, 128 wide, context 64, dropout 0 (V = 65: the
-    /// characters of tinyshakespeare; set it to your character tokenizer's `vocabSize`).
+    /// nanoGPT's shakespeare-char CPU run: 4 layers, 4 heads, 128 wide, context 64, dropout 0, no biases,
+    /// exact GELU, tied head (V = 65: the characters of tinyshakespeare; set it to your character
+    /// tokenizer's `vocabSize`).
     public static let shakespeareChar = GPTConfig(vocabSize: 65, maxSeqLen: 64, numLayers: 4, numHeads: 4,
-                                                  hiddenDim: 128, dropout: 0)
+                                                  hiddenDim: 128, dropout: 0, activation: .gelu, bias: false)
 
     /// Every preset by name, for command lines: tiny, small, medium, large, gpt2, gpt2-medium,
     /// gpt2-large, gpt2-xl, shakespeare-char.

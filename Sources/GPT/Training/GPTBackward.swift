@@ -43,15 +43,18 @@ extension GPTModel {
         if let wpe { x += wpe(seqLen: t) } else if let sinusoids { x += sinusoids(seqLen: t) }
         let (embedded, dropoutSaved) = embeddingDropout.forwardSaving(x)
         x = embedded
+        NumericsCheck.check(x, "embedding forward")
         let mask: NDArray<Scalar> = createCausalMask(seqLen: t)
         var saved: [TransformerBlock<Scalar>.Saved] = []
-        for block in blocks {
-            let (y, _, s) = block.forwardSaving(x, mask: mask)
+        for (i, block) in blocks.enumerated() {
+            let (y, _, s) = block.forwardSaving(x, mask: mask, prefix: "blocks.\(i).")
             x = y
             saved.append(s)
         }
         let (h, lnSaved) = lnF.forwardSaving(x)                                    // [B, T, C]
+        NumericsCheck.check(h, "lnF forward")
         let logits = project(h)                                                    // [B, T, V]
+        NumericsCheck.check(logits, "logits forward")
         let loss = crossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing)
 
         // Backward, in the reverse order.
@@ -65,7 +68,9 @@ extension GPTModel {
             dX = matmul(dLogits, wte.weight)                                       // dH = dLogits·wte: [B, T, C]
             gradients.accumulate("wte.weight", matmul(dLogits.reshaped(-1, v).T, h.reshaped(-1, c)))   // [V, C]
         }
+        NumericsCheck.check(dX, "logits backward")
         dX = lnF.backward(dX, lnSaved, prefix: "lnF.", into: &gradients)
+        NumericsCheck.check(dX, "lnF backward")
         for (i, block) in blocks.enumerated().reversed() {
             dX = block.backward(dX, saved[i], prefix: "blocks.\(i).", into: &gradients)
         }

@@ -1,0 +1,124 @@
+// TrainingCheckpoint.swift — a training run on disk, to resume bit for bit.
+//
+//   folder/training.safetensors     one file, written atomically, holding everything a run needs:
+//       model.<name>                   every parameter (wte.weight, blocks.0.ln1.weight, …)
+//       optimizer.m.<name>, .v.<name>  AdamW's moments
+//       __metadata__                   model_config, training_config (JSON), state (JSON: steps done,
+//                                      AdamW's t, the batch generator, each dropout stream,
+//                                      the history, the evaluations, the token counts)
+//   folder/model.safetensors + config.json    the model alone (`GPTModel.load`, `generate`)
+//
+// The resume file is self-contained and appears whole or not at all (it is
+// written to a temporary file and renamed), so a crash while saving leaves the
+// last good checkpoint. The model files are written after it, for tools that
+// only want the weights.
+//
+// Depends on: Trainer.swift, Checkpoint.swift (GPTModel.save), SafeTensors.swift.
+
+import Backprop
+import Foundation
+import NDArray
+import NN
+
+/// What a checkpoint holds besides arrays.
+struct TrainerState: Codable {
+    var step: Int
+    var optimizerSteps: Int
+    var generator: SeededGenerator
+    var dropoutGenerators: [SeededGenerator]
+    var history: [TrainingRecord]
+    var evaluations: [Evaluation]
+    var trainTokens: Int, validationTokens: Int
+}
+
+extension GPTModel {
+    /// Every dropout layer, in a fixed order: each owns a random stream that a checkpoint saves.
+    var dropoutLayers: [Dropout<Scalar>] {
+        [embeddingDropout] + blocks.flatMap { [$0.attn.attention.dropout, $0.attn.residualDropout, $0.ffn.dropout] }
+    }
+}
+
+extension Trainer {
+    /// The name of the resume file inside a checkpoint folder.
+    public static var checkpointFileName: String { "training.safetensors" }
+
+    /// Writes the whole state to `directory`/training.safetensors (atomically), then the model alone
+    /// (model.safetensors, config.json), creating the folder if needed.
+    @_specialize(where Scalar == Float)
+    public func saveCheckpoint(to directory: URL) throws {
+        try createDirectory(directory)
+        var tensors: [(String, NDArray<Scalar>)] = model.namedParameters.map { ("model." + $0.name, $0.value) }
+        for name in gradients.names {
+            guard let moments = optimizer.moments[name] else { continue }
+            tensors.append(("optimizer.m." + name, moments.m))
+            tensors.append(("optimizer.v." + name, moments.v))
+        }
+        let state = TrainerState(step: step, optimizerSteps: optimizer.stepCount, generator: generator,
+                                 dropoutGenerators: model.dropoutLayers.map(\.generator), history: history,
+                                 evaluations: evaluations, trainTokens: data.train.count,
+                                 validationTokens: data.validation.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        try SafeTensorsFile.write(tensors, metadata: ["format": "gptfromscratch-training", "model_config": try json(model.config),
+                                                      "training_config": try json(config), "state": try json(state)],
+                                  to: directory.appendingPathComponent(Self.checkpointFileName))
+        try model.save(to: directory)
+    }
+
+    /// The trainer saved in `directory` by `saveCheckpoint(to:)`, ready to `run()` on from its step.
+    /// - Parameters:
+    ///   - data: the same token stream and split the run was saved with (the token counts are checked)
+    /// - Throws: `TrainingError.invalidCheckpoint` naming the file and what is wrong, or a `CheckpointError`
+    @_specialize(where Scalar == Float)
+    public static func resume(from directory: URL, data: TokenDataset) throws -> Trainer {
+        let url = directory.appendingPathComponent(checkpointFileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(path: url.path) }
+        let file = try openSafeTensors(url)
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let text = file.metadata[key] else {
+                throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata has no \"\(key)\"")
+            }
+            do {
+                return try JSONDecoder().decode(type, from: Data(text.utf8))
+            } catch {
+                throw TrainingError.invalidCheckpoint(path: url.path, reason: "\"\(key)\" cannot be read: \(error)")
+            }
+        }
+        let modelConfig = try decode(GPTConfig.self, "model_config")
+        let config = try decode(TrainingConfig.self, "training_config")
+        let state = try decode(TrainerState.self, "state")
+        if let problem = modelConfig.problem ?? config.problem {
+            throw TrainingError.invalidCheckpoint(path: url.path, reason: problem)
+        }
+        if (state.trainTokens, state.validationTokens) != (data.train.count, data.validation.count) {
+            throw TrainingError.invalidCheckpoint(
+                path: url.path, reason: "it was trained on \(state.trainTokens) + \(state.validationTokens) tokens, "
+                    + "not this stream's \(data.train.count) + \(data.validation.count)")
+        }
+        var rng = SeededGenerator(seed: 0)
+        let model = GPTModel<Scalar>(config: modelConfig, initialization: .zeros, using: &rng)
+        var report = CheckpointReport(format: "gptfromscratch-training")
+        report.entries = file.names.filter { $0.hasPrefix("optimizer.") }.map {
+            .init(source: $0, target: nil, shape: file.tensors[$0]!.shape, action: .ignored(reason: "optimizer state"))
+        }
+        try model.fill(from: file, report: &report) { ("model." + $0, false) }
+        let trainer = Trainer(model: model, data: data, config: config)
+        var moments: [String: (m: NDArray<Scalar>, v: NDArray<Scalar>)] = [:]
+        for name in trainer.gradients.names where file.tensors["optimizer.m." + name] != nil {
+            moments[name] = (try file.array("optimizer.m." + name), try file.array("optimizer.v." + name))
+        }
+        trainer.optimizer.restore(stepCount: state.optimizerSteps, moments: moments)
+        let dropouts = model.dropoutLayers
+        guard dropouts.count == state.dropoutGenerators.count else {
+            throw TrainingError.invalidCheckpoint(path: url.path, reason: "\(state.dropoutGenerators.count) dropout streams "
+                                                      + "for a model with \(dropouts.count) dropout layers")
+        }
+        for (layer, stream) in zip(dropouts, state.dropoutGenerators) { layer.generator = stream }
+        trainer.generator = state.generator
+        trainer.step = state.step
+        trainer.history = state.history
+        trainer.evaluations = state.evaluations
+        return trainer
+    }
+}
