@@ -83,6 +83,8 @@ def work_per_run(case):
         return 1                          # tok/s (one token per run)
     if kind == "gpt2_load":
         return 1                          # loads/s
+    if kind == "train_step":
+        return 1                          # steps/s
     return None
 
 
@@ -275,7 +277,73 @@ def torch_body(case, rng):
         return torch_block(d, g, kind == "block_matmuls")
     if kind.startswith("gpt2_"):
         return torch_gpt2(case)
+    if kind == "train_step":
+        return torch_train_step(d)
     return None
+
+
+def torch_train_step(d):
+    """One nanoGPT training iteration: forward + loss, backward, clip_grad_norm_(1.0), AdamW (decay on matrices)."""
+    import math
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    layers, heads, width, t, b, vocab = d
+    gpt2 = vocab > 1000                   # GPT-2 124M: biases, GELU tanh; shakespeare-char: no biases, exact GELU
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1, self.ln_2 = nn.LayerNorm(width, bias=gpt2), nn.LayerNorm(width, bias=gpt2)
+            self.c_attn, self.attn_proj = nn.Linear(width, 3 * width, bias=gpt2), nn.Linear(width, width, bias=gpt2)
+            self.c_fc, self.mlp_proj = nn.Linear(width, 4 * width, bias=gpt2), nn.Linear(4 * width, width, bias=gpt2)
+
+        def forward(self, x):
+            bb, tt, cc = x.shape
+            q, k, v = self.c_attn(self.ln_1(x)).split(width, dim=2)
+            q, k, v = (z.view(bb, tt, heads, cc // heads).transpose(1, 2) for z in (q, k, v))
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).contiguous().view(bb, tt, cc)
+            x = x + self.attn_proj(y)
+            h = F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh" if gpt2 else "none")
+            return x + self.mlp_proj(h)
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn.Embedding(vocab, width), nn.Embedding(max(t, 1024 if gpt2 else t), width)
+            self.h = nn.ModuleList(Block() for _ in range(layers))
+            self.ln_f = nn.LayerNorm(width, bias=gpt2)
+            for name, p in self.named_parameters():
+                if p.dim() >= 2:
+                    std = 0.02 / math.sqrt(2 * layers) if name.endswith("proj.weight") else 0.02
+                    nn.init.normal_(p, 0.0, std)
+
+        def forward(self, idx, targets):
+            x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
+            for block in self.h:
+                x = block(x)
+            logits = F.linear(self.ln_f(x), self.wte.weight)          # tied, as nanoGPT
+            return F.cross_entropy(logits.view(-1, vocab), targets.view(-1))
+
+    torch.manual_seed(0)
+    model = GPT()
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    others = [p for p in model.parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": others, "weight_decay": 0.0}],
+                                  lr=1e-4, betas=(0.9, 0.99))
+    g = torch.Generator().manual_seed(1)
+    tokens = torch.randint(0, vocab, (b, t + 1), generator=g)
+    x, y = tokens[:, :-1].contiguous(), tokens[:, 1:].contiguous()
+
+    def step():
+        with torch.enable_grad():
+            loss = model(x, y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+        return loss
+    return step
 
 
 def torch_block(d, g, matmuls_only):
@@ -404,6 +472,8 @@ def worker(peer, threads, cases_path):
         if body is None or work is None:
             continue
         rates[case["name"]] = work / median_seconds(body)
+    import resource
+    rates["__peak_mb__"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(rates))
 
 
@@ -413,7 +483,9 @@ def run_ours(bench, cases_filter, threads):
         args += ["--filter", f]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     data = json.loads(out)
-    return {(r["name"], r["threads"]): r["value"] for r in data["results"]}, data["build"]
+    rates = {(r["name"], r["threads"]): r["value"] for r in data["results"]}
+    rates[("__peak_mb__", 0)] = data["build"].get("peakMemoryMB", 0)
+    return rates, data["build"]
 
 
 def run_peer(peer, threads, cases_path):
@@ -478,19 +550,23 @@ def main():
         print("(PyTorch is not installed: comparing with NumPy only)", file=sys.stderr)
 
     samples = {}  # (side, name, threads) -> [rates]
+    peaks = {}    # side -> each run's peak resident memory in MB
     build = {}
     for round_index in range(args.rounds):
         print(f"round {round_index + 1}/{args.rounds} …", file=sys.stderr)
         ours, build = run_ours(args.bench, args.filter, threads)
         for (name, t), rate in ours.items():
             samples.setdefault(("ours", name, t), []).append(rate)
+        peaks.setdefault("ours", []).append(ours.pop(("__peak_mb__", 0)))
         if args.portable:
             portable, _ = run_ours(args.portable, args.filter, threads)
             for (name, t), rate in portable.items():
                 samples.setdefault(("portable", name, t), []).append(rate)
         for peer in peers:
             for t in threads:
-                for name, rate in run_peer(peer, t, cases_path).items():
+                rates = run_peer(peer, t, cases_path)
+                peaks.setdefault(peer, []).append(rates.pop("__peak_mb__"))
+                for name, rate in rates.items():
                     samples.setdefault((peer, name, t), []).append(rate)
 
     def med(side, name, t):
@@ -507,7 +583,8 @@ def main():
                 row[peer] = med(peer, case["name"], t)
             rows.append(row)
     if args.json:
-        print(json.dumps({"build": build, "rounds": args.rounds, "rows": rows}, indent=2))
+        print(json.dumps({"build": build, "rounds": args.rounds, "rows": rows,
+                          "peakMemoryMB": {side: max(v) for side, v in peaks.items()}}, indent=2))
         return
 
     fma = "fused multiply-add" if build.get("fusedMultiplyAdd") else "no FMA (portable build)"
@@ -521,13 +598,18 @@ def main():
         header += f" {'portable':>9} {'slower':>6}"
     print(header)
     for row in rows:
-        line = f"{row['name'][:36]:36} {row['unit']:9} {row['threads']:>3} {row['ours']:9.1f}"
+        def cell(v):
+            return f" {v:9.3f}" if v < 10 else f" {v:9.1f}"
+        line = f"{row['name'][:36]:36} {row['unit']:9} {row['threads']:>3}" + cell(row['ours'])
         for peer in peers:
             theirs = row[peer]
-            line += f" {theirs:9.1f} {row['ours'] / theirs:6.2f}" if theirs else f" {'—':>9} {'':6}"
+            line += f"{cell(theirs)} {row['ours'] / theirs:6.2f}" if theirs else f" {'—':>9} {'':6}"
         if args.portable:
             line += f" {row['portable']:9.1f} {row['ours'] / row['portable']:6.2f}"
         print(line)
+    # With one case filtered, a process's peak is that case's (a peer's worker also holds its interpreter).
+    print("peak resident memory per process (MB): "
+          + ", ".join(f"{side} {max(v):.0f}" for side, v in peaks.items() if v and side != "portable"))
 
 
 if __name__ == "__main__":

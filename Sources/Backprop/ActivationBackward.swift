@@ -14,12 +14,13 @@
 // second branch: their gradients follow from the product rule (FeedForward's
 // backward).
 //
-// Depends on: NDArray.
+// Depends on: NDArray (activationGradient, ActivationKind).
 
 import Foundation
 import NDArray
 
-/// dY · f′(x) for one of the activations, element by element.
+/// dY · f′(x) for one of the activations, element by element (NDArray's vectorised
+/// `activationGradient`: eight Floats at a time; Double by the formulas above, for gradient checks).
 /// - Parameters:
 ///   - dOut: dY, any shape
 ///   - input: the forward's x, dY's shape
@@ -30,41 +31,5 @@ public func activationBackward<S: NDFloatingPoint>(_ activation: ActivationKind,
     guard dOut.shape == input.shape else {
         fatalError("activationBackward(\(activation)): dOut \(dOut.shape) and input \(input.shape) must have one shape")
     }
-    let dY = dOut.contiguous().scalars, x = input.contiguous().scalars.map(Double.init)
-    let derivative: (Double) -> Double
-    switch activation {
-    case .relu:
-        derivative = { $0 > 0 ? 1 : 0 }
-    case .gelu:
-        derivative = { x in 0.5 * (1 + Foundation.erf(x / 2.0.squareRoot())) + x * Foundation.exp(-x * x / 2) / (2 * Double.pi).squareRoot() }
-    case .geluTanh:
-        let c = (2 / Double.pi).squareRoot()
-        derivative = { x in
-            let t = Foundation.tanh(c * (x + 0.044715 * x * x * x))
-            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
-        }
-    case .silu:
-        derivative = { x in let s = 1 / (1 + Foundation.exp(-x)); return s * (1 + x * (1 - s)) }
-    case .sigmoid:
-        derivative = { x in let s = 1 / (1 + Foundation.exp(-x)); return s * (1 - s) }
-    case .tanh:
-        derivative = { x in let t = Foundation.tanh(x); return 1 - t * t }
-    }
-    return NDArray(shape: input.shape, scalars: zip(dY, x).map { S(Double($0) * derivative($1)) })
-}
-
-/// The activations whose backward `activationBackward` knows.
-public enum ActivationKind: String, Sendable, CaseIterable {
-    /// max(x, 0).
-    case relu
-    /// x·Φ(x), the exact GELU.
-    case gelu
-    /// GELU in its tanh form (GPT-2's).
-    case geluTanh
-    /// x·σ(x).
-    case silu
-    /// σ(x).
-    case sigmoid
-    /// tanh x.
-    case tanh
+    return activationGradient(activation, dOut: dOut, input: input)
 }

@@ -24,21 +24,29 @@ public func crossEntropyBackward<S: NDFloatingPoint>(logits: NDArray<S>, targets
     guard logits.ndim >= 1, Array(logits.shape.dropLast()) == targets.shape else {
         fatalError("crossEntropyBackward: logits \(logits.shape) must be targets' shape \(targets.shape) plus V")
     }
-    let v = logits.shape[logits.ndim - 1]
-    var p = logits.softmax(axis: -1).contiguous().scalars                       // [N·V]
-    let labels = targets.scalars
+    let v = logits.shape[logits.ndim - 1], rows = targets.count
+    var p = logits.softmax(axis: -1).contiguous()                              // [N, V], then dLogits in place
+    let labels = targets.contiguous().scalars
+    if let bad = labels.firstIndex(where: { $0 != ignoreIndex && !(0..<v).contains($0) }) {
+        fatalError("crossEntropyBackward: target \(labels[bad]) at position \(bad) is outside the vocabulary 0..<\(v)")
+    }
     let counted = labels.filter { $0 != ignoreIndex }.count
     let scale = counted == 0 ? 0 : dLoss / Double(counted)
-    for (row, label) in labels.enumerated() {
-        let start = row * v
-        if label == ignoreIndex {
-            for j in start..<(start + v) { p[j] = 0 }
-            continue
-        }
-        for j in start..<(start + v) {
-            let target = labelSmoothing / Double(v) + (j - start == label ? 1 - labelSmoothing : 0)
-            p[j] = S((Double(p[j]) - target) * scale)                           // (p − q) / counted
+    // (p − q)·scale with q = ε/V everywhere plus 1 − ε at the label: one pass over each row.
+    let rowScale = S(scale), smoothing = S(labelSmoothing / Double(v) * scale), hit = S((1 - labelSmoothing) * scale)
+    p.withUnsafeMutableBufferPointer { buffer in
+        let base = buffer.baseAddress!
+        ComputeThreads.forEachRange(rows, grain: Swift.max(1, 16384 / Swift.max(v, 1))) { range in
+            for row in range {
+                let r = base + row * v, label = labels[row]
+                if label == ignoreIndex {
+                    r.update(repeating: 0, count: v)
+                    continue
+                }
+                for j in 0..<v { r[j] = r[j] * rowScale - smoothing }
+                r[label] -= hit
+            }
         }
     }
-    return NDArray(shape: logits.shape, scalars: p)
+    return p
 }

@@ -20,14 +20,31 @@ import NDArray
 /// - Returns: dWeight [V, C]
 @_specialize(where S == Float)
 public func embeddingBackward<S: NDFloatingPoint>(dOut: NDArray<S>, ids: NDArray<Int>, vocabSize: Int) -> NDArray<S> {
-    guard dOut.ndim == ids.ndim + 1, Array(dOut.shape.dropLast()) == ids.shape else {
-        fatalError("embeddingBackward: dOut \(dOut.shape) must be ids' shape \(ids.shape) plus C")
+    var dWeight = NDArray<S>.zeros([vocabSize, dOut.shape.last ?? 0])
+    embeddingBackward(dOut: dOut, ids: ids, addingInto: &dWeight)
+    return dWeight
+}
+
+/// `embeddingBackward`, adding each row of dY into row `id` of an existing gradient [V, C] in place
+/// (a GPT-2 table is 154 MB: no second one per step).
+@_specialize(where S == Float)
+public func embeddingBackward<S: NDFloatingPoint>(dOut: NDArray<S>, ids: NDArray<Int>, addingInto dWeight: inout NDArray<S>) {
+    guard dOut.ndim == ids.ndim + 1, Array(dOut.shape.dropLast()) == ids.shape, dWeight.ndim == 2,
+          dWeight.shape[1] == dOut.shape[dOut.ndim - 1] else {
+        fatalError("embeddingBackward: dOut \(dOut.shape) must be ids' shape \(ids.shape) plus C, into [V, C] (got \(dWeight.shape))")
     }
-    let c = dOut.shape[dOut.ndim - 1]
-    let dY = dOut.contiguous().scalars
-    var dWeight = [S](repeating: 0, count: vocabSize * c)
-    for (n, id) in ids.scalars.enumerated() {
-        for j in 0..<c { dWeight[id * c + j] += dY[n * c + j] }               // += : repeated ids accumulate
+    let (v, c) = (dWeight.shape[0], dWeight.shape[1])
+    let labels = ids.contiguous().scalars
+    if let bad = labels.first(where: { !(0..<v).contains($0) }) {
+        fatalError("embeddingBackward: id \(bad) is outside the table's \(v) rows")
     }
-    return NDArray(shape: [vocabSize, c], scalars: dWeight)
+    let dY = dOut.contiguous()
+    dY.withUnsafeBufferPointer { dy in
+        dWeight.withUnsafeMutableBufferPointer { table in
+            for (n, id) in labels.enumerated() {
+                let row = table.baseAddress! + id * c, source = dy.baseAddress! + n * c
+                for j in 0..<c { row[j] += source[j] }                          // += : repeated ids accumulate
+            }
+        }
+    }
 }

@@ -55,6 +55,28 @@ public struct Gradients<Scalar: NDFloatingPoint> {
         arrays[name]! += value                                                  // in place: the buffer is not shared
     }
 
+    /// gradient[name] += a·b, written into the gradient's own memory (no [M, N] temporary): a
+    /// weight's dW += dYᵀ·X. Traps when `name` is not a parameter or the shapes differ.
+    /// - Parameters:
+    ///   - a: [M, K], e.g. dYᵀ (a transposed view is read in place)
+    ///   - b: [K, N], e.g. X
+    public mutating func accumulateProduct(_ name: String, _ a: NDArray<Scalar>, _ b: NDArray<Scalar>) {
+        modify(name) { matmul(a, b, addingInto: &$0) }
+    }
+
+    /// Changes gradient[name] in place with `body` (which must keep its shape and only add to it):
+    /// for backwards that scatter into a large gradient, such as an embedding table's rows.
+    public mutating func modify(_ name: String, _ body: (inout NDArray<Scalar>) -> Void) {
+        guard var array = arrays.removeValue(forKey: name) else {
+            fatalError("Gradients.modify: \"\(name)\" is not a parameter (parameters: \(names.prefix(4).joined(separator: ", "))…)")
+        }
+        let shape = array.shape
+        body(&array)                                                            // held once: written in place
+        if array.shape != shape { fatalError("Gradients.modify: \"\(name)\" changed shape from \(shape) to \(array.shape)") }
+        NumericsCheck.check(array, "gradient of \(name)")
+        arrays[name] = array
+    }
+
     /// Marks the end of one backward pass (see `accumulatedBackwards`).
     public mutating func finishBackward() { accumulatedBackwards += 1 }
 
@@ -63,18 +85,40 @@ public struct Gradients<Scalar: NDFloatingPoint> {
         for name in names { arrays[name]! *= factor }
     }
 
-    /// Every gradient back to zero.
+    /// Every gradient back to zero, in place (no new memory per step).
     public mutating func zero() {
-        for name in names { arrays[name] = .zeros(arrays[name]!.shape) }
+        for name in names { arrays[name]!.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
         accumulatedBackwards = 0
     }
 
     /// √(Σ g²) over every gradient: what clipping by global norm compares with its limit.
+    /// Each block of 4096 elements is summed on its own (in Double), then the blocks in order, so
+    /// the result is the same for any thread count.
     public var globalNorm: Double {
         var sum = 0.0
-        for name in names {
-            arrays[name]!.withUnsafeBufferPointer { for g in $0 { sum += Double(g) * Double(g) } }
-        }
+        for name in names { sum += sumOfSquares(arrays[name]!) }
         return sum.squareRoot()
+    }
+}
+
+/// Σ x² of an array, in fixed blocks (see `Gradients.globalNorm`).
+@_specialize(where S == Float)
+func sumOfSquares<S: NDFloatingPoint>(_ array: NDArray<S>) -> Double {
+    let block = 4096
+    if array.count == 0 { return 0 }
+    return array.withUnsafeBufferPointer { values in
+        let blocks = (values.count + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks)
+        partial.withUnsafeMutableBufferPointer { sums in
+            let (x, out) = (values.baseAddress!, sums.baseAddress!)
+            ComputeThreads.forEachRange(blocks, grain: 64) { range in
+                for b in range {
+                    var total = 0.0
+                    for i in (b * block)..<Swift.min(values.count, (b + 1) * block) { total += Double(x[i]) * Double(x[i]) }
+                    out[b] = total
+                }
+            }
+        }
+        return partial.reduce(0, +)
     }
 }

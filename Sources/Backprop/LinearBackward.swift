@@ -76,10 +76,15 @@ extension Linear {
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
-        let (dInput, dWeight, dBias) = linearBackward(dOut: dOut, input: saved.input, weight: weight,
-                                                      hasBias: bias != nil)
-        gradients.accumulate(prefix + "weight", dWeight)
-        if let dBias { gradients.accumulate(prefix + "bias", dBias) }
-        return dInput
+        // linearBackward's three lines, with dW added straight into the gradient's memory.
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        guard dOut.shape.last == outFeatures, Array(dOut.shape.dropLast()) == Array(saved.input.shape.dropLast()) else {
+            fatalError("Linear.backward: dOut \(dOut.shape) and input \(saved.input.shape) must be [..., \(outFeatures)] "
+                       + "and [..., \(inFeatures)]")
+        }
+        let dY = dOut.reshaped(-1, outFeatures)                                 // [N, out]
+        gradients.accumulateProduct(prefix + "weight", dY.T, saved.input.reshaped(-1, inFeatures))   // dW += dYᵀ·X
+        if bias != nil { gradients.accumulate(prefix + "bias", dY.sum(axis: 0)) }                 // db += Σ_n dY
+        return matmul(dOut, weight)                                             // dX = dY·W
     }
 }

@@ -134,23 +134,39 @@ public struct Adam<Scalar: NDFloatingPoint> {
         }
     }
 
-    /// One parameter's step at `stepCount` (specialised for Float: it runs over every weight).
+    /// One parameter's step at `stepCount`, in place in one pass over p, g, m and v (split across
+    /// threads; each element's arithmetic is the same whatever the thread count).
     @_specialize(where Scalar == Float)
     mutating func update(_ name: String, _ p: inout NDArray<Scalar>, _ gradient: NDArray<Scalar>) {
         let t = Double(stepCount)
         let (b1, b2) = (Scalar(beta1), Scalar(beta2))
-        let lr = learningRate
         let correction1 = 1 - Foundation.pow(beta1, t), correction2 = 1 - Foundation.pow(beta2, t)
-        var g = gradient
         let decayed = weightDecay != 0 && decays(name, p.shape)
-        if decayed && !decoupled { g = g + Scalar(weightDecay) * p }                 // Adam: L2 in the gradient
-        if decayed && decoupled { p *= Scalar(1 - lr * weightDecay) }              // AdamW: p −= lr·λ·p
-        let old = moments[name] ?? (.zeros(p.shape), .zeros(p.shape))
-        let m = b1 * old.m + (1 - b1) * g
-        let v = b2 * old.v + (1 - b2) * g * g
+        let l2 = decayed && !decoupled ? Scalar(weightDecay) : 0                    // Adam: g += λ·p
+        let shrink = decayed && decoupled ? Scalar(1 - learningRate * weightDecay) : 1   // AdamW: p −= lr·λ·p
+        let stepSize = Scalar(learningRate / correction1), root2 = Scalar(correction2.squareRoot())
+        let epsilon = Scalar(eps)
+        var (m, v) = moments.removeValue(forKey: name) ?? (.zeros(p.shape), .zeros(p.shape))   // held once: written in place
+        let g = gradient.contiguous()
+        p.withUnsafeMutableBufferPointer { pp in
+            m.withUnsafeMutableBufferPointer { mm in
+                v.withUnsafeMutableBufferPointer { vv in
+                    g.withUnsafeBufferPointer { gg in
+                        let (p, m, v, g) = (pp.baseAddress!, mm.baseAddress!, vv.baseAddress!, gg.baseAddress!)
+                        ComputeThreads.forEachRange(pp.count, grain: 1 << 16) { range in
+                            for i in range {
+                                let gi = g[i] + l2 * p[i]
+                                p[i] *= shrink
+                                m[i] = b1 * m[i] + (1 - b1) * gi
+                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                // p −= lr · m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)  (PyTorch's arrangement)
+                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + epsilon)
+                            }
+                        }
+                    }
+                }
+            }
+        }
         moments[name] = (m, v)
-        // p −= lr · m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)  (PyTorch's arrangement)
-        let denominator = sqrt(v) / Scalar(correction2.squareRoot()) + Scalar(eps)
-        p -= Scalar(lr / correction1) * m / denominator
     }
 }

@@ -14,12 +14,15 @@ import NDArray
 
 let usage = """
     usage: bench [--filter TEXT]... [--threads N,M,...] [--seconds S] [--json] [--list]
+           bench --train-text FILE [--steps N] [--threads N] [--json]
 
       --filter TEXT   only the cases whose name or group contains TEXT (repeatable)
       --threads LIST  thread counts to time, comma-separated (default: 1 and every core)
       --seconds S     time each case for about S seconds (default 0.25; longer for a profiler)
       --json          print the results as JSON instead of a table
       --list          print the cases without timing them
+      --train-text F  train nanoGPT's shakespeare-char configuration on the text file F (2000 steps,
+                      or --steps N) and print the training time and the final losses
     """
 
 func fail(_ message: String) -> Never {
@@ -34,6 +37,8 @@ var threadCounts = Array(Set([1, ProcessInfo.processInfo.activeProcessorCount]))
 var json = false
 var listOnly = false
 var secondsPerCase = 0.25
+var trainText: String?
+var trainSteps: Int?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -53,6 +58,13 @@ while let argument = arguments.popFirst() {
             fail("--seconds \(value): expected a positive number of seconds")
         }
         secondsPerCase = seconds
+    case "--train-text":
+        guard let value = arguments.popFirst() else { fail("--train-text needs a file") }
+        trainText = value
+    case "--steps":
+        guard let value = arguments.popFirst() else { fail("--steps needs a value") }
+        guard let steps = Int(value), steps >= 0 else { fail("--steps \(value): expected a count of steps") }
+        trainSteps = steps
     case "--json": json = true
     case "--list": listOnly = true
     case "--help", "-h":
@@ -60,6 +72,10 @@ while let argument = arguments.popFirst() {
         exit(0)
     default: fail("unknown argument \(argument)")
     }
+}
+
+if let trainText {
+    ComputeThreads.withCount(threadCounts.max()!) { runTextTraining(path: trainText, steps: trainSteps, json: json) }
 }
 
 let cases = allCases.filter { c in
@@ -122,7 +138,7 @@ for c in cases {
     }
     table.append((c.name, c.unit, rates))
     if !json {
-        let cells = rates.map { String(format: "%10.1f", $0) }.joined(separator: " ")
+        let cells = rates.map { String(format: $0 < 10 ? "%10.3f" : "%10.1f", $0) }.joined(separator: " ")
         print(c.name.padding(toLength: 34, withPad: " ", startingAt: 0), c.unit.padding(toLength: 9, withPad: " ", startingAt: 0), cells)
     }
 }

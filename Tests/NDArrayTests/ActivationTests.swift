@@ -66,6 +66,30 @@ final class ActivationTests: XCTestCase {
         }
     }
 
+    func testDerivativeKernelsMatchTheDerivativesInDouble() {
+        // Inside ±12, where a network's pre-activations live (beyond, every derivative is 0 or 1).
+        let inside = inputs.filter { Swift.abs($0) <= 12 }
+        let x = NDArray<Float>(shape: [inside.count], scalars: inside)
+        let ones = NDArray<Float>(shape: [inside.count], repeating: 1)
+        for kind in ActivationKind.allCases {
+            let fast = activationGradient(kind, dOut: ones, input: x)
+            var worst = 0.0
+            for (v, y) in zip(inside, fast.scalars) {
+                let exact = derivativeScalar(kind, Double(v))
+                worst = Swift.max(worst, Swift.abs(Double(y) - exact))
+            }
+            // Absolute: each derivative is at most about 1.13, and near 0 (1 − tanh², s(1 − s) in the
+            // tails) Float rounding of tanh or s near 1 leaves errors of 1e-8 to 1e-6 (geluTanh multiplies
+            // 1 − s by 2x(1 + 0.134x²)). A wrong formula is off by 1e-2 or more.
+            XCTAssertLessThan(worst, 5e-6, "\(kind)")
+        }
+        // By hand at x = 1: gelu′ = Φ(1) + φ(1) = 0.8413447 + 0.2419707; tanh′ = 1 − tanh²(1).
+        let one = NDArray<Float>([1]), two = NDArray<Float>([2])
+        XCTAssertEqual(activationGradient(.gelu, dOut: two, input: one)[0].item(), 2 * 1.0833154, accuracy: 1e-6)
+        XCTAssertEqual(activationGradient(.tanh, dOut: two, input: one)[0].item(), 2 * 0.41997434, accuracy: 1e-6)
+        XCTAssertEqual(activationGradient(.relu, dOut: NDArray<Float>([2, 2, 2]), input: NDArray<Float>([-1, 0, 3])).scalars, [0, 0, 2])
+    }
+
     func testTanhNearZeroKeepsItsDigits() {
         // 1 − 2/(e^2x + 1) at x = 1e-4 keeps about 3 significant digits; the polynomial keeps all of them.
         let t = tanh(NDArray<Float>([1e-4, -3e-6]))

@@ -9,6 +9,34 @@ import NDArray
 import XCTest
 
 final class MatmulTests: XCTestCase {
+    func testAddingIntoAccumulatesTheProductInPlace() {
+        var rng = SeededGenerator(seed: 21)
+        // Shapes that take each kernel path: blocked (tall, wide, odd edges), one row, a few rows times Wᵀ.
+        for (m, k, n) in [(70, 33, 45), (300, 260, 17), (1, 40, 30), (5, 64, 50), (40, 1, 3), (8, 0, 4)] {
+            let aT = NDArray<Float>.uniform([k, m], low: -1, high: 1, using: &rng)          // A = aTᵀ, a strided view
+            let b = NDArray<Float>.uniform([k, n], low: -1, high: 1, using: &rng)
+            let start = NDArray<Float>.uniform([m, n], low: -1, high: 1, using: &rng)
+            var c = start
+            matmul(aT.T, b, addingInto: &c)
+            matmul(aT.T, b, addingInto: &c)                                               // twice: 2·A·B added
+            let expected = start + 2 * matmulReference(aT.T, b)
+            XCTAssertLessThan(abs(c - expected).max(), 1e-4, "\(m)×\(k)×\(n)")
+            XCTAssertNotEqual(m * k * n == 0 ? 1 : abs(c - start).max(), 0)
+            // Wᵀ stored [n, k] (the dot-product path), in Double.
+            let w = NDArray<Double>.uniform([n, k], low: -1, high: 1, using: &rng)
+            let a = NDArray<Double>.uniform([m, k], low: -1, high: 1, using: &rng)
+            var d = NDArray<Double>.ones([m, n])
+            matmul(a, w.T, addingInto: &d)
+            XCTAssertLessThan(abs(d - (1 + matmulReference(a, w.T))).max(), 1e-12, "\(m)×\(k)×\(n)")
+        }
+        // The same bits on one thread and on two.
+        let a = NDArray<Float>.uniform([200, 150], using: &rng), b = NDArray<Float>.uniform([150, 300], using: &rng)
+        var one = NDArray<Float>.ones([200, 300]), two = one
+        ComputeThreads.withCount(1) { matmul(a, b, addingInto: &one) }
+        ComputeThreads.withCount(2) { matmul(a, b, addingInto: &two) }
+        XCTAssertEqual(one.scalars, two.scalars)
+    }
+
     func testAMatrixProductByHand() {
         let a: NDArray<Float> = [[1, 2], [3, 4], [5, 6]]   // [3, 2]
         let b: NDArray<Float> = [[1, 0, 2], [0, 1, 3]]     // [2, 3]

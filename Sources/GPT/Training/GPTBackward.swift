@@ -66,7 +66,7 @@ extension GPTModel {
         } else {
             let v = config.vocabSize, c = config.hiddenDim
             dX = matmul(dLogits, wte.weight)                                       // dH = dLogits·wte: [B, T, C]
-            gradients.accumulate("wte.weight", matmul(dLogits.reshaped(-1, v).T, h.reshaped(-1, c)))   // [V, C]
+            gradients.accumulateProduct("wte.weight", dLogits.reshaped(-1, v).T, h.reshaped(-1, c))   // += [V, C]
         }
         NumericsCheck.check(dX, "logits backward")
         dX = lnF.backward(dX, lnSaved, prefix: "lnF.", into: &gradients)
@@ -75,7 +75,7 @@ extension GPTModel {
             dX = block.backward(dX, saved[i], prefix: "blocks.\(i).", into: &gradients)
         }
         dX = embeddingDropout.backward(dX, dropoutSaved)                           // [B, T, C]
-        gradients.accumulate("wte.weight", embeddingBackward(dOut: dX, ids: inputIds, vocabSize: config.vocabSize))
+        gradients.modify("wte.weight") { embeddingBackward(dOut: dX, ids: inputIds, addingInto: &$0) }   // rows of ids
         if let wpe {
             var dTable = NDArray<Scalar>.zeros(wpe.weight.shape)                   // [maxSeqLen, C]
             dTable[0..<t] = dX.sum(axis: 0)                                        // position t's row: Σ over the batch

@@ -81,35 +81,47 @@ let inPlaceRows = 12
 /// C [m, n] (row stride `ldc`, contiguous rows) = A [m, k] · B [k, n], in Float.
 @usableFromInline
 func gemmFloat(m: Int, n: Int, k: Int, _ a: StridedMatrix<Float>, _ b: StridedMatrix<Float>,
-               _ c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
+               _ c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, addToC: Bool = false) {
 #if arch(x86_64) && !NDARRAY_NATIVE_FMA
     // The portable x86-64 target has SSE only: 16 registers of 4 floats. A tile of
     // 6 × 2 eight-float vectors needs 24 of them and spills; 6 × 2 four-float
     // vectors fit, with A packed already broadcast (see `packedALanes`).
-    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Float>.self)
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Float>.self, addToC: addToC)
 #else
-    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self)
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self, addToC: addToC)
 #endif
 }
 
 /// C [m, n] (row stride `ldc`, contiguous rows) = A [m, k] · B [k, n], in Double.
 @usableFromInline
 func gemmDouble(m: Int, n: Int, k: Int, _ a: StridedMatrix<Double>, _ b: StridedMatrix<Double>,
-                _ c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int) {
+                _ c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int, addToC: Bool = false) {
 #if arch(x86_64) && !NDARRAY_NATIVE_FMA
-    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD2<Double>.self)
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD2<Double>.self, addToC: addToC)
 #else
-    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self)
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self, addToC: addToC)
 #endif
 }
 
 // MARK: The driver
 
 /// Splits C among threads (disjoint tiles, no shared sums), then runs the blocked loops on each part.
+/// With `addToC`, C += A·B (a gradient accumulated in place) instead of C = A·B.
 @inline(__always)
 func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
-                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type) {
-    if m == 0 || n == 0 { return }
+                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type, addToC: Bool = false) {
+    if m == 0 || n == 0 || (k == 0 && addToC) { return }
+    if addToC && (m == 1 || n == 1 || (m <= inPlaceRows && b.rowStride == 1 && b.columnStride != 1)) {
+        // The dot-product and one-row paths overwrite: compute aside, then add.
+        let scratch = Scratch<V.Scalar>(counts: [m * n])
+        defer { scratch.deallocate() }
+        gemm(m: m, n: n, k: k, a, b, scratch.parts[0], ldc: n, threads: threads, vector: V.self)
+        for i in 0..<m {
+            let row = c + i * ldc, part = scratch.parts[0] + i * n
+            for j in 0..<n { row[j] = row[j] + part[j] }
+        }
+        return
+    }
     if k == 0 {
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
         return
@@ -128,7 +140,7 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
     let work = m * n * k
     let parts = threads > 1 && work >= 2 * gemmParallelWork ? Swift.min(threads, work / gemmParallelWork) : 1
     if parts <= 1 {
-        blockedGEMM(m: m, n: n, k: k, a, b, c, ldc: ldc, vector: V.self)
+        blockedGEMM(m: m, n: n, k: k, a, b, c, ldc: ldc, vector: V.self, addToC: addToC)
         return
     }
     // Split the longer side of C, in whole tiles, into `pieces` × `extra` pieces.
@@ -144,11 +156,11 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
         if splitColumns {
             let j0 = first * tileColumns, j1 = Swift.min(last * tileColumns, n)
             let bPart = StridedMatrix(b.base + j0 * b.columnStride, rowStride: b.rowStride, columnStride: b.columnStride)
-            blockedGEMM(m: m, n: j1 - j0, k: k, a, bPart, c + j0, ldc: ldc, vector: V.self)
+            blockedGEMM(m: m, n: j1 - j0, k: k, a, bPart, c + j0, ldc: ldc, vector: V.self, addToC: addToC)
         } else {
             let i0 = first * tileRows, i1 = Swift.min(last * tileRows, m)
             let aPart = StridedMatrix(a.base + i0 * a.rowStride, rowStride: a.rowStride, columnStride: a.columnStride)
-            blockedGEMM(m: i1 - i0, n: n, k: k, aPart, b, c + i0 * ldc, ldc: ldc, vector: V.self)
+            blockedGEMM(m: i1 - i0, n: n, k: k, aPart, b, c + i0 * ldc, ldc: ldc, vector: V.self, addToC: addToC)
         }
     }
 }
@@ -156,7 +168,7 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
 /// The five loops around the micro-kernel, on one thread.
 @inline(__always)
 func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
-                                _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, vector: V.Type) {
+                                _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, vector: V.Type, addToC: Bool = false) {
     typealias S = V.Scalar
     let nr = 2 * V.scalarCount
     let kcMax = Swift.min(k, sliceDepth)
@@ -205,8 +217,9 @@ func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Sca
                         let height = Swift.min(tileRows, mc - ir)
                         let aPanel = UnsafePointer(packedA + ir * kc * packedALanes(V.self))
                         let cTile = c + (ic + ir) * ldc + jc + jr
+                        let accumulate = pc > 0 || addToC
                         if height == tileRows && width == nr {
-                            microKernel(kc, aPanel, bPanel, bStep, cTile, ldc, accumulate: pc > 0, vector: V.self)
+                            microKernel(kc, aPanel, bPanel, bStep, cTile, ldc, accumulate: accumulate, vector: V.self)
                         } else {
                             // An edge: compute the rows that exist into a tile aside, keep the part that exists.
                             if height == tileRows {
@@ -216,7 +229,7 @@ func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Sca
                             }
                             for i in 0..<height {
                                 let row = cTile + i * ldc, part = edge + i * nr
-                                if pc > 0 {
+                                if accumulate {
                                     for j in 0..<width { row[j] = row[j] + part[j] }
                                 } else {
                                     for j in 0..<width { row[j] = part[j] }

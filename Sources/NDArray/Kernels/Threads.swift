@@ -74,6 +74,15 @@ public enum ComputeThreads {
         return try body()
     }
 
+    /// Calls `body` on consecutive ranges covering `0..<items`, on up to `count` threads, each range
+    /// at least `grain` items (small work stays on the calling thread). The ranges are fixed before
+    /// any thread starts, so what each computes never depends on the thread count's timing. `body`
+    /// must write only its own range's memory. For kernels outside this module (optimizer steps,
+    /// fused backward passes).
+    public static func forEachRange(_ items: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        parallelFor(items, grain: grain, body)
+    }
+
     private final class Setting: @unchecked Sendable {
         private let lock = NSLock()
         private var stored: Int?

@@ -94,6 +94,42 @@ public func matmul<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S>
     matmul(a, b, reference: false)
 }
 
+/// c += a·b for matrices, written into c's own memory: no [M, N] result is allocated (a weight's
+/// gradient, dW += dYᵀ·X, accumulated across layers and micro-batches). The same kernels as `matmul`.
+/// - Parameters:
+///   - a: [M, K], any strides (e.g. `dY.T`)
+///   - b: [K, N], any strides
+///   - c: [M, N]; made contiguous and unshared first if it is not
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+public func matmul<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>, addingInto c: inout NDArray<S>) {
+    guard a.ndim == 2, b.ndim == 2, a.shape[1] == b.shape[0], c.shape == [a.shape[0], b.shape[1]] else {
+        shapeFailure("matmul(addingInto:)", "shapes \(describe(a.shape)) · \(describe(b.shape)) into "
+                        + "\(describe(c.shape)): expected [M, K] · [K, N] into [M, N]")
+    }
+    guard S.self == Float.self || S.self == Double.self else {
+        c += matmul(a, b)
+        return
+    }
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    let am = StridedMatrix(UnsafePointer(a.storage.base + a.offset), rowStride: a.strides[0], columnStride: a.strides[1])
+    let bm = StridedMatrix(UnsafePointer(b.storage.base + b.offset), rowStride: b.strides[0], columnStride: b.strides[1])
+    withExtendedLifetime((a, b)) {
+        c.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            if S.self == Float.self {
+                gemmFloat(m: m, n: n, k: k, am.rebound(to: Float.self), bm.rebound(to: Float.self),
+                          UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self), ldc: n,
+                          threads: ComputeThreads.count, addToC: true)
+            } else {
+                gemmDouble(m: m, n: n, k: k, am.rebound(to: Double.self), bm.rebound(to: Double.self),
+                           UnsafeMutableRawPointer(base).assumingMemoryBound(to: Double.self), ldc: n,
+                           threads: ComputeThreads.count, addToC: true)
+            }
+        }
+    }
+}
+
 /// `matmul` computed with `gemmReference`, one thread: the test oracle for `matmul`.
 @inlinable
 public func matmulReference<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray<S> {
