@@ -83,7 +83,7 @@ def work_per_run(case):
         return 1                          # tok/s (one token per run)
     if kind == "gpt2_load":
         return 1                          # loads/s
-    if kind == "train_step":
+    if kind in ("train_step", "train_forward", "train_gradients", "train_update", "attention_train"):
         return 1                          # steps/s
     return None
 
@@ -277,13 +277,26 @@ def torch_body(case, rng):
         return torch_block(d, g, kind == "block_matmuls")
     if kind.startswith("gpt2_"):
         return torch_gpt2(case)
-    if kind == "train_step":
-        return torch_train_step(d)
+    if kind in ("train_step", "train_forward", "train_gradients", "train_update"):
+        return torch_train_step(d, kind[6:])
+    if kind == "attention_train":
+        import torch.nn.functional as F
+        q, k, v = (torch.randn(*d, generator=g).requires_grad_() for _ in range(3))
+        d_out = torch.randn(*d, generator=g)
+
+        def attention():
+            with torch.enable_grad():
+                out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+                out.backward(d_out)
+            return out
+        return attention
     return None
 
 
-def torch_train_step(d):
-    """One nanoGPT training iteration: forward + loss, backward, clip_grad_norm_(1.0), AdamW (decay on matrices)."""
+def torch_train_step(d, part="step"):
+    """One nanoGPT training iteration: forward + loss, backward, clip_grad_norm_(1.0), AdamW (decay on matrices).
+    part "forward": the forward and loss alone (no_grad); "gradients": forward and backward, no optimizer;
+    "update": clipping and the AdamW step alone."""
     import math
     import torch
     import torch.nn as nn
@@ -334,6 +347,26 @@ def torch_train_step(d):
     g = torch.Generator().manual_seed(1)
     tokens = torch.randint(0, vocab, (b, t + 1), generator=g)
     x, y = tokens[:, :-1].contiguous(), tokens[:, 1:].contiguous()
+
+    if part == "forward":
+        return lambda: model(x, y)
+
+    def gradients():
+        with torch.enable_grad():
+            loss = model(x, y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+        return loss
+    if part == "gradients":
+        return gradients
+    if part == "update":                  # clipping and AdamW on the gradients of one backward
+        gradients()
+
+        def update():
+            with torch.enable_grad():
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+        return update
 
     def step():
         with torch.enable_grad():

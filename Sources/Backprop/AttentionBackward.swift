@@ -59,9 +59,10 @@ extension ScaledDotProductAttention {
         let scale = Scalar(1 / Double(saved.query.shape[saved.query.ndim - 1]).squareRoot())
         let dDropped = matmul(dOut, saved.value.swappedAxes(-1, -2))           // dD = dO·vᵀ
         let dValue = matmul(saved.dropped.swappedAxes(-1, -2), dOut)           // dv = Dᵀ·dO
-        let dScores = softmaxBackward(dOut: dropout.backward(dDropped, saved.dropout), output: saved.weights)
-        let dQuery = matmul(dScores, saved.key) * scale                        // dq = dS·k/√HS
-        let dKey = matmul(dScores.swappedAxes(-1, -2), saved.query) * scale    // dk = dSᵀ·q/√HS
+        var dScores = softmaxBackward(dOut: dropout.backward(dDropped, saved.dropout), output: saved.weights)
+        dScores *= scale                                                       // the forward's 1/√HS, once for both
+        let dQuery = matmul(dScores, saved.key)                                // dq = dS·k/√HS
+        let dKey = matmul(dScores.swappedAxes(-1, -2), saved.query)            // dk = dSᵀ·q/√HS
         return (dQuery, dKey, dValue)
     }
 }
@@ -159,8 +160,8 @@ extension MultiHeadAttention {
             dq = saved.positions.map { rotary.backward(dq, positions: $0) } ?? rotary.backward(dq)
             dk = saved.positions.map { rotary.backward(dk, positions: $0) } ?? rotary.backward(dk)
         }
-        let (dQ, dK, dV) = (mergeHeads(dq), mergeHeads(dk), mergeHeads(dv))      // [B, T, C] each
         if let memory = saved.memory {
+            let (dQ, dK, dV) = (mergeHeads(dq), mergeHeads(dk), mergeHeads(dv))  // [B, T, C] each
             // q came from rows [0, C) of qkv applied to x; k, v from rows [C, 3C) applied to the memory.
             let (dX, dWq, dBq) = linearBackward(dOut: dQ, input: saved.queryInput, weight: qkv.weight[0..<c],
                                                 hasBias: qkv.bias != nil)
@@ -171,7 +172,13 @@ extension MultiHeadAttention {
             if let dBq, let dBkv { gradients.accumulate(prefix + "qkv.bias", concatenate([dBq, dBkv], axis: 0)) }
             return (dX, dMemory)
         }
-        let dAll = concatenate([dQ, dK, dV], axis: -1)                            // [B, T, 3C]
+        // [dQ dK dV] side by side as qkv's output was, [B, T, 3C]: each head's gradient copied once into place.
+        let (b, t) = (dq.shape[0], dq.shape[2])
+        var parts = NDArray<Scalar>(unsafeUninitializedShape: [b, t, 3, numHeads, headDim]) { _ in }
+        parts[.all, .all, 0] = dq.permuted(0, 2, 1, 3)                           // [B, T, NH, HS]
+        parts[.all, .all, 1] = dk.permuted(0, 2, 1, 3)
+        parts[.all, .all, 2] = dv.permuted(0, 2, 1, 3)
+        let dAll = parts.reshaped(b, t, 3 * c)
         let dX = qkv.backward(dAll, Linear.Saved(input: saved.queryInput), prefix: prefix + "qkv.", into: &gradients)
         return (dX, nil)
     }

@@ -111,11 +111,22 @@ func sumOfSquares<S: NDFloatingPoint>(_ array: NDArray<S>) -> Double {
         var partial = [Double](repeating: 0, count: blocks)
         partial.withUnsafeMutableBufferPointer { sums in
             let (x, out) = (values.baseAddress!, sums.baseAddress!)
-            ComputeThreads.forEachRange(blocks, grain: 64) { range in
+            ComputeThreads.forEachRange(blocks, grain: 8) { range in
                 for b in range {
-                    var total = 0.0
-                    for i in (b * block)..<Swift.min(values.count, (b + 1) * block) { total += Double(x[i]) * Double(x[i]) }
-                    out[b] = total
+                    // Four running sums (independent chains, so they overlap), then added in a fixed order.
+                    var sums = (0.0, 0.0, 0.0, 0.0)
+                    var i = b * block
+                    let end = Swift.min(values.count, (b + 1) * block)
+                    while i + 4 <= end {
+                        let (x0, x1, x2, x3) = (Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3]))
+                        sums = (sums.0 + x0 * x0, sums.1 + x1 * x1, sums.2 + x2 * x2, sums.3 + x3 * x3)
+                        i += 4
+                    }
+                    while i < end {
+                        sums.0 += Double(x[i]) * Double(x[i])
+                        i += 1
+                    }
+                    out[b] = (sums.0 + sums.1) + (sums.2 + sums.3)
                 }
             }
         }

@@ -31,14 +31,49 @@ public func layerNormBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArr
         fatalError("layerNormBackward: dOut \(dOut.shape), input \(input.shape), mean \(mean.shape) and rstd "
                    + "\(rstd.shape) must be [..., C], [..., C], [...] and [...]")
     }
-    let m = mean.expandedDims(axis: -1), r = rstd.expandedDims(axis: -1)        // [..., 1]
-    let norm = (input - m) * r                                                  // the forward's norm
-    let dNorm = weight.map { dOut * $0 } ?? dOut                                // dNorm = dY·γ
-    let dInput = r * (dNorm - dNorm.mean(axis: -1, keepDims: true)
-                      - norm * (dNorm * norm).mean(axis: -1, keepDims: true))
-    let rows = Array(0..<(input.ndim - 1))
-    let dWeight = weight == nil ? nil : (dOut * norm).sum(axes: rows)           // dγ = Σ dY·norm
-    return (dInput, dWeight, dOut.sum(axes: rows))                              // dβ = Σ dY
+    // Per row of C, with norm = (x − mean)·rstd and dNorm = dY·γ:
+    //   dX = rstd·(dNorm − mean(dNorm) − norm·mean(dNorm·norm))
+    //   dγ = Σ_rows dY·norm        dβ = Σ_rows dY
+    let c = input.shape[input.ndim - 1], rows = input.count / Swift.max(c, 1)
+    let x = input.contiguous(), dY = dOut.contiguous(), mu = mean.contiguous(), rs = rstd.contiguous()
+    let gamma = weight?.contiguous()
+    var dWeight = NDArray<S>.zeros([c]), dBias = NDArray<S>.zeros([c])
+    let dInput = NDArray<S>(unsafeUninitializedShape: input.shape) { out in
+        guard c > 0, rows > 0 else { return }
+        x.withUnsafeBufferPointer { xb in dY.withUnsafeBufferPointer { db in
+        mu.withUnsafeBufferPointer { mb in rs.withUnsafeBufferPointer { rb in
+        dWeight.withUnsafeMutableBufferPointer { gw in dBias.withUnsafeMutableBufferPointer { gb in
+            let (xp, dp, mp, rp, op) = (xb.baseAddress!, db.baseAddress!, mb.baseAddress!, rb.baseAddress!, out.baseAddress!)
+            let g = gamma.map { $0.withUnsafeBufferPointer { Array($0) } } ?? [S](repeating: 1, count: c)
+            let inverseC = 1 / S(c)
+            ComputeThreads.forEachRange(rows, grain: Swift.max(1, 16384 / c)) { range in
+                for row in range {
+                    let (xr, dr, or) = (xp + row * c, dp + row * c, op + row * c)
+                    let (m, r) = (mp[row], rp[row])
+                    var sumD: S = 0, sumDN: S = 0
+                    for j in 0..<c {
+                        let dNorm = dr[j] * g[j]
+                        sumD += dNorm
+                        sumDN += dNorm * (xr[j] - m) * r
+                    }
+                    let (a, b) = (sumD * inverseC, sumDN * inverseC)
+                    for j in 0..<c { or[j] = r * (dr[j] * g[j] - a - (xr[j] - m) * r * b) }
+                }
+            }
+            // The parameters' gradients sum over rows in order, on one thread: the same on any thread count.
+            for row in 0..<rows {
+                let (xr, dr) = (xp + row * c, dp + row * c)
+                let (m, r) = (mp[row], rp[row])
+                for j in 0..<c {
+                    gw[j] += dr[j] * (xr[j] - m) * r
+                    gb[j] += dr[j]
+                }
+            }
+        } }
+        } }
+        } }
+    }
+    return (dInput, weight == nil ? nil : dWeight, dBias)
 }
 
 extension LayerNorm {

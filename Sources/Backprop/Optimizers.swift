@@ -153,7 +153,7 @@ public struct Adam<Scalar: NDFloatingPoint> {
                 v.withUnsafeMutableBufferPointer { vv in
                     g.withUnsafeBufferPointer { gg in
                         let (p, m, v, g) = (pp.baseAddress!, mm.baseAddress!, vv.baseAddress!, gg.baseAddress!)
-                        ComputeThreads.forEachRange(pp.count, grain: 1 << 16) { range in
+                        ComputeThreads.forEachRange(pp.count, grain: 1 << 13) { range in
                             for i in range {
                                 let gi = g[i] + l2 * p[i]
                                 p[i] *= shrink

@@ -22,5 +22,27 @@ public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArra
     guard dOut.shape == output.shape else {
         fatalError("softmaxBackward: dOut \(dOut.shape) and output \(output.shape) must have one shape")
     }
-    return output * (dOut - (dOut * output).sum(axis: axis, keepDims: true))
+    let last = axis == -1 || axis == output.ndim - 1
+    guard last, output.ndim >= 1 else {
+        return output * (dOut - (dOut * output).sum(axis: axis, keepDims: true))   // dX = y·(dY − Σ dY·y)
+    }
+    // The same formula one row at a time: dot = Σ_j dY_j·y_j, then dX_j = y_j·(dY_j − dot).
+    let n = output.shape[output.ndim - 1], rows = output.count / Swift.max(n, 1)
+    let y = output.contiguous(), dY = dOut.contiguous()
+    return NDArray(unsafeUninitializedShape: output.shape) { out in
+        guard n > 0 else { return }
+        y.withUnsafeBufferPointer { yb in
+            dY.withUnsafeBufferPointer { db in
+                let (yp, dp, op) = (yb.baseAddress!, db.baseAddress!, out.baseAddress!)
+                ComputeThreads.forEachRange(rows, grain: Swift.max(1, 8192 / n)) { range in
+                    for row in range {
+                        let (yr, dr, or) = (yp + row * n, dp + row * n, op + row * n)
+                        var dot: S = 0
+                        for j in 0..<n { dot += dr[j] * yr[j] }
+                        for j in 0..<n { or[j] = yr[j] * (dr[j] - dot) }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -33,6 +33,10 @@ struct BenchCase {
         case "gpt2_decode_step": return "GPT-2 one step at context \(dims[0])"
         case "gpt2_load": return "GPT-2 124M checkpoint load"
         case "train_step": return "train step \(dims[0])×\(dims[1])×\(dims[2]), [\(dims[4])×\(dims[3])]"
+        case "train_forward": return "  its forward and loss alone"
+        case "train_gradients": return "  its forward and backward"
+        case "train_update": return "  its clipping and AdamW step"
+        case "attention_train": return "  attention fwd + bwd [\(dims[0])×\(dims[1])×\(dims[2])×\(dims[3])]"
         default: return "\(kind) \(dims)"
         }
     }
@@ -45,7 +49,7 @@ struct BenchCase {
         case "block", "block_matmuls": return "k tok/s"
         case "gpt2_forward", "gpt2_generate", "gpt2_decode_step": return "tok/s"
         case "gpt2_load": return "loads/s"
-        case "train_step": return "steps/s"
+        case "train_step", "train_forward", "train_gradients", "train_update", "attention_train": return "steps/s"
         default: return "GB/s"
         }
     }
@@ -104,8 +108,10 @@ struct BenchCase {
                                 matmulsOnly: kind == "block_matmuls", using: &rng)
         case "gpt2_forward", "gpt2_generate", "gpt2_decode_step", "gpt2_load":
             return prepareGPT2(kind: kind, dims: dims, using: &rng)
-        case "train_step":
-            return prepareTrainStep(dims: dims, using: &rng)
+        case "attention_train":
+            return prepareAttentionStep(dims: dims, using: &rng)
+        case "train_step", "train_forward", "train_gradients", "train_update":
+            return prepareTrainStep(dims: dims, part: String(kind.dropFirst(6)), using: &rng)
         default:
             fatalError("bench: no case of kind \(kind)")
         }
@@ -129,6 +135,11 @@ let allCases: [BenchCase] = {
         cases.append(BenchCase(group: "gemm transformer", kind: "gemm_wt", dims: dims))
     }
     cases.append(BenchCase(group: "gemm transformer", kind: "gemm", dims: [4, 768, 2304]))
+    // The shakespeare-char step's products (768 tokens, C = 128): x·Wᵀ for qkv and the FFN, dY·W.
+    for dims in [[768, 128, 384], [768, 128, 512], [768, 512, 128]] {
+        cases.append(BenchCase(group: "gemm training", kind: "gemm_wt", dims: dims))
+        cases.append(BenchCase(group: "gemm training", kind: "gemm", dims: dims))
+    }
     cases.append(BenchCase(group: "elementwise", kind: "add", dims: [1 << 22]))
     cases.append(BenchCase(group: "elementwise", kind: "scalar_mul", dims: [1 << 22]))
     cases.append(BenchCase(group: "elementwise", kind: "broadcast_add", dims: [4096, 1024]))
@@ -150,6 +161,10 @@ let allCases: [BenchCase] = {
     cases.append(BenchCase(group: "gpt2", kind: "gpt2_load", dims: []))
     // One training step (forward, backward, clip, AdamW): nanoGPT's shakespeare-char shape and GPT-2 124M's.
     cases.append(BenchCase(group: "train", kind: "train_step", dims: [4, 4, 128, 64, 12, 65]))
+    cases.append(BenchCase(group: "train", kind: "train_forward", dims: [4, 4, 128, 64, 12, 65]))
+    cases.append(BenchCase(group: "train", kind: "train_gradients", dims: [4, 4, 128, 64, 12, 65]))
+    cases.append(BenchCase(group: "train", kind: "train_update", dims: [4, 4, 128, 64, 12, 65]))
+    cases.append(BenchCase(group: "train", kind: "attention_train", dims: [12, 4, 64, 32]))
     cases.append(BenchCase(group: "train", kind: "train_step", dims: [12, 12, 768, 64, 4, 50257]))
     return cases
 }()
