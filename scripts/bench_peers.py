@@ -63,7 +63,7 @@ def median_seconds(body):
 def work_per_run(case):
     d = case["dims"]
     kind = case["kind"]
-    if kind in ("gemm", "gemm_wt"):
+    if kind in ("gemm", "gemm_wt", "gemm_ta"):
         return 2 * d[0] * d[1] * d[2] / 1e9
     if kind == "add":
         return 3 * d[0] * 4 / 1e9
@@ -101,6 +101,10 @@ def numpy_body(case, rng):
         a = rng.uniform(-1, 1, (d[0], d[1])).astype(f32)
         w = rng.uniform(-1, 1, (d[2], d[1])).astype(f32)
         return lambda: a @ w.T
+    if kind == "gemm_ta":
+        a = rng.uniform(-1, 1, (d[1], d[0])).astype(f32)
+        b = rng.uniform(-1, 1, (d[1], d[2])).astype(f32)
+        return lambda: a.T @ b
     if kind == "add":
         a, b = rng.random(d[0], dtype=f32), rng.random(d[0], dtype=f32)
         return lambda: a + b
@@ -250,6 +254,10 @@ def torch_body(case, rng):
         a = torch.rand(d[0], d[1], generator=g) * 2 - 1
         b = torch.rand(d[1], d[2], generator=g) * 2 - 1
         return lambda: a @ b
+    if kind == "gemm_ta":
+        a = torch.rand(d[1], d[0], generator=g) * 2 - 1
+        b = torch.rand(d[1], d[2], generator=g) * 2 - 1
+        return lambda: a.t() @ b
     if kind == "gemm_wt":
         a = torch.rand(d[0], d[1], generator=g) * 2 - 1
         w = torch.rand(d[2], d[1], generator=g) * 2 - 1

@@ -18,6 +18,7 @@ struct BenchCase {
         switch kind {
         case "gemm": return "gemm [\(dims[0])×\(dims[1])]·[\(dims[1])×\(dims[2])]"
         case "gemm_wt": return "gemm [\(dims[0])×\(dims[1])]·[\(dims[2])×\(dims[1])]ᵀ"
+        case "gemm_ta": return "gemm [\(dims[1])×\(dims[0])]ᵀ·[\(dims[1])×\(dims[2])]"
         case "add": return "add [\(dims[0])] + [\(dims[0])]"
         case "add_generic": return "add [\(dims[0])] + [\(dims[0])], unspecialised generic"
         case "scalar_mul": return "mul [\(dims[0])] × scalar"
@@ -44,7 +45,7 @@ struct BenchCase {
     /// The unit of the rate, and the amount of work per run in that unit's numerator.
     var unit: String {
         switch kind {
-        case "gemm", "gemm_wt": return "GFLOP/s"
+        case "gemm", "gemm_wt", "gemm_ta": return "GFLOP/s"
         case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
         case "block", "block_matmuls": return "k tok/s"
         case "gpt2_forward", "gpt2_generate", "gpt2_decode_step": return "tok/s"
@@ -57,7 +58,7 @@ struct BenchCase {
     var workPerRun: Double {
         let d = dims.map(Double.init)
         switch kind {
-        case "gemm", "gemm_wt": return 2 * d[0] * d[1] * d[2] / 1e9       // multiply-adds × 2
+        case "gemm", "gemm_wt", "gemm_ta": return 2 * d[0] * d[1] * d[2] / 1e9       // multiply-adds × 2
         case "add", "add_generic": return 3 * d[0] * 4 / 1e9              // read two, write one
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
@@ -81,6 +82,11 @@ struct BenchCase {
             let a = NDArray<Float>.uniform([dims[0], dims[1]], low: -1, high: 1, using: &rng)
             let w = NDArray<Float>.uniform([dims[2], dims[1]], low: -1, high: 1, using: &rng)
             return { matmul(a, w.T)[0, 0].item() }
+        case "gemm_ta":
+            // dW = dYᵀ·X: a weight's gradient, with dY [N, out] read transposed.
+            let a = NDArray<Float>.uniform([dims[1], dims[0]], low: -1, high: 1, using: &rng)
+            let b = NDArray<Float>.uniform([dims[1], dims[2]], low: -1, high: 1, using: &rng)
+            return { matmul(a.T, b)[0, 0].item() }
         case "add", "add_generic":
             let a = NDArray<Float>.uniform([dims[0]], using: &rng), b = NDArray<Float>.uniform([dims[0]], using: &rng)
             if kind == "add_generic" { return { unspecialisedAdd(a, b)[0].item() } }
@@ -139,6 +145,10 @@ let allCases: [BenchCase] = {
     for dims in [[768, 128, 384], [768, 128, 512], [768, 512, 128]] {
         cases.append(BenchCase(group: "gemm training", kind: "gemm_wt", dims: dims))
         cases.append(BenchCase(group: "gemm training", kind: "gemm", dims: dims))
+    }
+    // Their weight gradients, dW [out, in] = dYᵀ·X over the 768 tokens.
+    for dims in [[384, 768, 128], [512, 768, 128], [128, 768, 512]] {
+        cases.append(BenchCase(group: "gemm training", kind: "gemm_ta", dims: dims))
     }
     cases.append(BenchCase(group: "elementwise", kind: "add", dims: [1 << 22]))
     cases.append(BenchCase(group: "elementwise", kind: "scalar_mul", dims: [1 << 22]))
