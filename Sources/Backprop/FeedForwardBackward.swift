@@ -56,6 +56,8 @@ extension FeedForward {
         let dUp: NDArray<Scalar>
         var dGate: NDArray<Scalar>?
         switch variant {
+        case .standard where activation == .gelu:
+            dUp = geluGradient(dOut: dHidden, input: saved.up, output: saved.hidden)   // Φ read back from h = x·Φ(x)
         case .standard:
             dUp = activationBackward(ActivationKind(activation), dOut: dHidden, input: saved.up)
         case .glu:

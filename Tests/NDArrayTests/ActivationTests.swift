@@ -90,6 +90,17 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(activationGradient(.relu, dOut: NDArray<Float>([2, 2, 2]), input: NDArray<Float>([-1, 0, 3])).scalars, [0, 0, 2])
     }
 
+    func testGELUGradientFromTheOutputMatchesTheDefinition() {
+        let inside = inputs.filter { Swift.abs($0) <= 12 }
+        let x = NDArray<Float>(shape: [inside.count], scalars: inside)
+        let ones = NDArray<Float>.ones(x.shape)
+        let fromOutput = geluGradient(dOut: ones, input: x, output: gelu(x))
+        for (v, y) in zip(x.scalars, fromOutput.scalars) {
+            XCTAssertEqual(Double(y), derivativeScalar(.gelu, Double(v)), accuracy: 5e-6, "x = \(v)")
+        }
+        XCTAssertEqual(geluGradient(dOut: NDArray<Float>([3]), input: NDArray<Float>([0]), output: NDArray<Float>([0])).scalars, [1.5])
+    }
+
     func testTanhNearZeroKeepsItsDigits() {
         // 1 − 2/(e^2x + 1) at x = 1e-4 keeps about 3 significant digits; the polynomial keeps all of them.
         let t = tanh(NDArray<Float>([1e-4, -3e-6]))

@@ -62,6 +62,51 @@ public func activationGradient<S: NDFloatingPoint>(_ kind: ActivationKind, dOut:
     }
 }
 
+/// dY · gelu′(x) given the forward's output y = x·Φ(x) as well: Φ(x) = y/x is read back instead of
+/// computed again, so only φ(x) = e^(−x²/2)/√(2π) costs an exp (the backward of a GELU layer that
+/// kept its output for the next product's weight gradient). Double uses the definition.
+/// - Parameters:
+///   - dOut: dY, any shape
+///   - input: x, dY's shape
+///   - output: gelu(x) as the forward computed it, dY's shape
+/// - Returns: dX = dY·(Φ(x) + x·φ(x)), dY's shape
+@_specialize(where S == Float)
+public func geluGradient<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<S>, output: NDArray<S>) -> NDArray<S> {
+    if dOut.shape != input.shape || output.shape != input.shape {
+        shapeFailure("geluGradient", "dOut \(dOut.shape), input \(input.shape) and output \(output.shape) must have one shape")
+    }
+    guard S.self == Float.self else { return activationGradient(.gelu, dOut: dOut, input: input) }
+    let dY = dOut.contiguous(), x = input.contiguous(), y = output.contiguous()
+    return NDArray(unsafeUninitializedShape: input.shape) { out in
+        dY.withUnsafeBufferPointer { db in x.withUnsafeBufferPointer { xb in y.withUnsafeBufferPointer { yb in
+            guard let o = out.baseAddress else { return }
+            let (d, v, g) = (UnsafeRawPointer(db.baseAddress!).assumingMemoryBound(to: Float.self),
+                             UnsafeRawPointer(xb.baseAddress!).assumingMemoryBound(to: Float.self),
+                             UnsafeRawPointer(yb.baseAddress!).assumingMemoryBound(to: Float.self))
+            let result = UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self)
+            parallelFor(out.count, grain: unaryGrain) { range in
+                var i = range.lowerBound
+                func vector(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+                    var cdf = y / x                                               // Φ(x) = gelu(x)/x
+                    cdf.replace(with: 0.5, where: magnitude(x) .< 1e-30)            // x → 0: Φ → ½
+                    return cdf + x * Float.vectorExp(-0.5 * x * x) * 0.39894228040143268
+                }
+                while i + 8 <= range.upperBound {
+                    store(load(d + i, as: SIMD8<Float>.self)
+                          * vector(load(v + i, as: SIMD8<Float>.self), load(g + i, as: SIMD8<Float>.self)), result + i)
+                    i += 8
+                }
+                if i < range.upperBound {
+                    var dv = SIMD8<Float>(repeating: 0), xv = SIMD8<Float>(repeating: 1), yv = SIMD8<Float>(repeating: 0.5)
+                    for j in 0..<(range.upperBound - i) { (dv[j], xv[j], yv[j]) = (d[i + j], v[i + j], g[i + j]) }
+                    let r = dv * vector(xv, yv)
+                    for j in 0..<(range.upperBound - i) { result[i + j] = r[j] }
+                }
+            }
+        } } }
+    }
+}
+
 /// f′(x) by the definition, in Double (the Double path, and the reference for the Float kernels).
 func derivativeScalar(_ kind: ActivationKind, _ x: Double) -> Double {
     switch kind {

@@ -125,15 +125,15 @@ func vectorTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
 func vectorErfcLarge(_ z: SIMD8<Float>) -> SIMD8<Float> {
     let t = 1 / (1 + 0.5 * z)
     var p = SIMD8<Float>(repeating: 0.17087277)
-    p = p * t - 0.82215223
-    p = p * t + 1.48851587
-    p = p * t - 1.13520398
-    p = p * t + 0.27886807
-    p = p * t - 0.18628806
-    p = p * t + 0.09678418
-    p = p * t + 0.37409196
-    p = p * t + 1.00002368
-    p = p * t - 1.26551223
+    p = multiplyAdd(SIMD8(repeating: -0.82215223), p, t)
+    p = multiplyAdd(SIMD8(repeating: 1.48851587), p, t)
+    p = multiplyAdd(SIMD8(repeating: -1.13520398), p, t)
+    p = multiplyAdd(SIMD8(repeating: 0.27886807), p, t)
+    p = multiplyAdd(SIMD8(repeating: -0.18628806), p, t)
+    p = multiplyAdd(SIMD8(repeating: 0.09678418), p, t)
+    p = multiplyAdd(SIMD8(repeating: 0.37409196), p, t)
+    p = multiplyAdd(SIMD8(repeating: 1.00002368), p, t)
+    p = multiplyAdd(SIMD8(repeating: -1.26551223), p, t)
     return t * Float.vectorExp(p - z * z)
 }
 
@@ -142,13 +142,13 @@ func vectorErfcLarge(_ z: SIMD8<Float>) -> SIMD8<Float> {
 func vectorErfSmall(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let z = x * x
     var p = SIMD8<Float>(repeating: -1.0 / 75600)
-    p = p * z + 1.0 / 9360
-    p = p * z - 1.0 / 1320
-    p = p * z + 1.0 / 216
-    p = p * z - 1.0 / 42
-    p = p * z + 1.0 / 10
-    p = p * z - 1.0 / 3
-    p = p * z + 1
+    p = multiplyAdd(SIMD8(repeating: 1.0 / 9360), p, z)
+    p = multiplyAdd(SIMD8(repeating: -1.0 / 1320), p, z)
+    p = multiplyAdd(SIMD8(repeating: 1.0 / 216), p, z)
+    p = multiplyAdd(SIMD8(repeating: -1.0 / 42), p, z)
+    p = multiplyAdd(SIMD8(repeating: 1.0 / 10), p, z)
+    p = multiplyAdd(SIMD8(repeating: -1.0 / 3), p, z)
+    p = multiplyAdd(SIMD8(repeating: 1), p, z)
     return 1.1283791670955126 * x * p  // 2/√π
 }
 

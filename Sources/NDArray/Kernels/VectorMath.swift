@@ -40,11 +40,11 @@ extension Float: VectorizedScalar {
         let r = clamped - n * ln2High - n * ln2Low                // |r| ≤ ln2/2, nearly exact
         // Cephes' expf polynomial (minimax on [−ln2/2, ln2/2]).
         var p = SIMD8<Float>(repeating: 1.9875691500e-4)
-        p = p * r + 1.3981999507e-3
-        p = p * r + 8.3334519073e-3
-        p = p * r + 4.1665795894e-2
-        p = p * r + 1.6666665459e-1
-        p = p * r + 5.0000001201e-1
+        p = multiplyAdd(SIMD8(repeating: 1.3981999507e-3), p, r)
+        p = multiplyAdd(SIMD8(repeating: 8.3334519073e-3), p, r)
+        p = multiplyAdd(SIMD8(repeating: 4.1665795894e-2), p, r)
+        p = multiplyAdd(SIMD8(repeating: 1.6666665459e-1), p, r)
+        p = multiplyAdd(SIMD8(repeating: 5.0000001201e-1), p, r)
         let er = p * (r * r) + r + 1
         // 2^n in two halves, each a normal float (n ∈ [−150, 129]).
         let ni = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(SIMD8<Float>(repeating: magic), to: SIMD8<Int32>.self)
