@@ -24,16 +24,20 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
     public var shape: [Int]
     /// max |analytic − numeric|.
     public var maxAbsoluteError: Double
-    /// max |analytic − numeric| / (1 + |numeric|).
+    /// max |analytic − numeric| / (1 + |numeric|): relative for large gradients, absolute for small
+    /// ones (what the tests bound).
     public var maxError: Double
+    /// max |analytic − numeric| / max(|analytic|, |numeric|), over the elements where either is at
+    /// least 1e-8 (below that both are rounding noise of a zero gradient).
+    public var maxRelativeError: Double = 0
     /// Where the largest error is, as an index into `shape`.
     public var worstIndex: [Int]
     /// The analytic and numeric values there.
     public var analyticAtWorst: Double, numericAtWorst: Double
 
-    /// "name [shape]: max error 3.1e-10 (abs 2.0e-10) at [1, 2]: analytic 0.5, numeric 0.5".
+    /// "name [shape]: max error 3.1e-10 (abs 2.0e-10, rel 4.0e-10) at [1, 2]: analytic 0.5, numeric 0.5".
     public var description: String {
-        "\(name) \(shape): max error \(maxError) (abs \(maxAbsoluteError)) at \(worstIndex): "
+        "\(name) \(shape): max error \(maxError) (abs \(maxAbsoluteError), rel \(maxRelativeError)) at \(worstIndex): "
             + "analytic \(analyticAtWorst), numeric \(numericAtWorst)"
     }
 }
@@ -81,6 +85,8 @@ public func checkGradients(_ inputs: [String: NDArray<Double>], analytic: [Strin
             let absolute = Swift.abs(a[i] - numeric)
             let error = absolute / (1 + Swift.abs(numeric))
             result.maxAbsoluteError = Swift.max(result.maxAbsoluteError, absolute)
+            let size = Swift.max(Swift.abs(a[i]), Swift.abs(numeric))
+            if size >= 1e-8 { result.maxRelativeError = Swift.max(result.maxRelativeError, absolute / size) }
             if worst < 0 || error > result.maxError || error.isNaN {
                 worst = i
                 result.maxError = error

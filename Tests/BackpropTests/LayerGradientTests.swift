@@ -37,6 +37,29 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    func testRMSNorm() {
+        for affine in [true, false] {
+            let layer = RMSNorm<Double>(normalizedShape: 6, elementwiseAffine: affine)
+            if affine { layer.weight = random(6) }
+            let x = random(2, 3, 6), r = random(2, 3, 6)
+            checkLayer(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
+                let (_, saved) = layer.forwardSaving(x)
+                return layer.backward(r, saved, into: &gradients)
+            }
+        }
+        // By hand, one row x = [3, 4] with γ = 1, eps → 0: r = 1/√12.5, n = x·r; dY = [1, 0]:
+        // dX = r·(dY − n·mean(dY·n)) = r·([1, 0] − n·(n₀/2)).
+        let layer = RMSNorm<Double>(normalizedShape: 2, eps: 0)
+        let x = NDArray<Double>([[3, 4]])
+        let (_, saved) = layer.forwardSaving(x)
+        var gradients = Gradients(zerosFor: layer)
+        let dX = layer.backward(NDArray<Double>([[1, 0]]), saved, into: &gradients)
+        let r = 1 / 12.5.squareRoot(), n = [3 * r, 4 * r]
+        XCTAssertEqual(dX[0, 0].item(), r * (1 - n[0] * n[0] / 2), accuracy: 1e-12)
+        XCTAssertEqual(dX[0, 1].item(), r * (0 - n[1] * n[0] / 2), accuracy: 1e-12)
+        XCTAssertEqual(gradients["weight"]!.scalars, [n[0], 0])
+    }
+
     func testFeedForwardInEveryVariantWithDropout() {
         for variant in FeedForwardVariant.allCases {
             for activation in Activation.allCases where variant == .standard || activation == .relu {

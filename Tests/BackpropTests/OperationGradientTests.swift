@@ -35,6 +35,12 @@ final class OperationGradientTests: XCTestCase {
         XCTAssertGreaterThan(wrong[0].maxError, 0.1)
         XCTAssertEqual(wrong[0].shape, [3, 4])
         XCTAssertTrue(wrong[0].description.hasPrefix("x [3, 4]: max error"), wrong[0].description)
+        // Half the true gradient: every relative error is exactly ½ (up to the differences' rounding).
+        XCTAssertEqual(wrong[0].maxRelativeError, 0.5, accuracy: 1e-6)
+        XCTAssertLessThan(right[0].maxRelativeError, 1e-6)
+        let worst = wrong[0].worstIndex
+        let g = (2 * x * r)[worst[0], worst[1]].item()
+        XCTAssertEqual(wrong[0].maxAbsoluteError, Swift.abs(g) / 2, accuracy: 1e-6)   // the largest |2xr| is the worst
     }
 
     func testLinear() {
