@@ -4,18 +4,20 @@
 //   swift run -c release walkthrough --no-pause   straight through
 //   swift run -c release walkthrough --help       the chapters and options
 //
-// The tour needs no files. Later chapters (the GPT, its attention heatmaps,
-// backprop and training) arrive with the modules they show.
+// The tour needs no files: the GPT chapter trains its own small model on a
+// built-in copying task for a few seconds.
 
 import Foundation
 
 /// The chapters, in order: the name for --chapter and the function that presents it.
 let chapters: [(name: String, summary: String, run: (Presenter) -> Void)] = [
     ("arrays", "arrays, views, copy-on-write, broadcasting, a first matmul", arraysChapter),
+    ("gpt", "train a small GPT, then one forward pass: shapes, attention heatmaps, sampling, the KV cache",
+     { gptChapter($0, seed: seed) }),
 ]
 
 let usage = """
-    usage: walkthrough [--no-pause] [--chapter NAME] [--help]
+    usage: walkthrough [--no-pause] [--chapter NAME] [--seed N] [--help]
 
     A step-by-step tour of a GPT, from the array up. On a terminal it pauses
     between steps (Enter goes on, q quits).
@@ -23,6 +25,7 @@ let usage = """
     options:
       --no-pause        run straight through without waiting
       --chapter NAME    start at chapter NAME
+      --seed N          another run: other training data, weights and samples (default 1)
       --help            show this help
 
     chapters:
@@ -39,6 +42,7 @@ func usageError(_ message: String) -> Never {
     exit(2)
 }
 
+nonisolated(unsafe) var seed: UInt64 = 1
 var noPause = false
 var startChapter: String? = nil
 var arguments = CommandLine.arguments.dropFirst()
@@ -50,6 +54,10 @@ while let argument = arguments.popFirst() {
         guard let name = arguments.popFirst() else { usageError("--chapter needs a chapter name") }
         guard chapters.contains(where: { $0.name == name }) else { usageError("unknown chapter '\(name)'") }
         startChapter = name
+    case "--seed":
+        guard let value = arguments.popFirst() else { usageError("--seed needs a number") }
+        guard let number = UInt64(value) else { usageError("--seed \(value): expected a non-negative integer") }
+        seed = number
     case "--help", "-h":
         print(usage)
         exit(0)
@@ -63,4 +71,4 @@ let first = chapters.firstIndex { $0.name == startChapter } ?? 0
 for chapter in chapters[first...] {
     chapter.run(presenter)
 }
-print("\nThat is the end of the tour so far. The GPT chapters arrive with the GPT module.")
+print("\nThat is the end of the tour so far: the backward pass and training chapters come next.")
