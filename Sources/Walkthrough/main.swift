@@ -18,6 +18,7 @@ let chapters: [(name: String, summary: String, run: (Presenter) -> Void)] = [
 
 let usage = """
     usage: walkthrough [--no-pause] [--chapter NAME] [--seed N] [--help]
+           walkthrough COMMAND ARGUMENTS...   (COMMAND --help for its own)
 
     A step-by-step tour of a GPT, from the array up. On a terminal it pauses
     between steps (Enter goes on, q quits).
@@ -30,6 +31,7 @@ let usage = """
 
     chapters:
     """ + chapters.map { "\n  \($0.name.padding(16))\($0.summary)" }.joined()
+    + "\n\ncommands:" + commands.map { "\n  \($0.name.padding(16))\($0.summary)" }.joined()
 
 extension String {
     /// The string followed by spaces up to `width` characters.
@@ -40,6 +42,11 @@ extension String {
 func usageError(_ message: String) -> Never {
     FileHandle.standardError.write(Data("walkthrough: \(message)\n\n\(usage)\n".utf8))
     exit(2)
+}
+
+if let name = CommandLine.arguments.dropFirst().first, let command = commands.first(where: { $0.name == name }) {
+    command.run(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
 }
 
 nonisolated(unsafe) var seed: UInt64 = 1

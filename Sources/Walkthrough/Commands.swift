@@ -1,0 +1,107 @@
+// Commands.swift — the walkthrough's tools for real work, beside the tour.
+//
+//   walkthrough tokenize TEXT --tokenizer DIR     ids, pieces and the BPE merge steps (vocab.json + merges.txt)
+//   walkthrough tokenize TEXT                     the same with a character vocabulary of TEXT itself
+//   walkthrough inspect DIR                       the parameter table, memory estimate and import report
+//
+// Bad input never ends in a stack trace: an unknown flag or a missing value
+// prints the command's usage and exits 2; a file that is missing or cannot be
+// read says which and why and exits 1.
+//
+// Depends on: GPT (tokenizers, checkpoints).
+// Not here: train, generate, attention, gradcheck (the walkthrough issue's other commands).
+
+import Foundation
+import GPT
+
+/// The subcommands by name: what each does, and its body (given its arguments).
+let commands: [(name: String, summary: String, usage: String, run: @Sendable ([String]) -> Void)] = [
+    ("tokenize", "ids, pieces and BPE merge steps for a text",
+     "walkthrough tokenize TEXT [--tokenizer DIR]", tokenizeCommand),
+    ("inspect", "a checkpoint's parameters, memory and import report",
+     "walkthrough inspect DIR", inspectCommand),
+]
+
+/// Prints `message` and the command's usage to standard error and exits 2 (a usage error).
+func commandUsageError(_ command: String, _ message: String) -> Never {
+    let usage = commands.first { $0.name == command }?.usage ?? command
+    FileHandle.standardError.write(Data("walkthrough \(command): \(message)\n\nusage: \(usage)\n".utf8))
+    exit(2)
+}
+
+/// Prints `message` to standard error and exits 1 (a file or its contents could not be used).
+func inputError(_ command: String, _ message: String) -> Never {
+    FileHandle.standardError.write(Data("walkthrough \(command): \(message)\n".utf8))
+    exit(1)
+}
+
+/// Splits `arguments` into positionals and `--flag value` options, refusing flags not in `known`.
+func parseOptions(_ command: String, _ arguments: [String], known: Set<String>) -> (positional: [String], options: [String: String]) {
+    var positional: [String] = [], options: [String: String] = [:]
+    var rest = arguments[...]
+    while let argument = rest.popFirst() {
+        if argument == "--help" || argument == "-h" {
+            print("usage: " + (commands.first { $0.name == command }?.usage ?? command))
+            exit(0)
+        }
+        if argument.hasPrefix("--") {
+            guard known.contains(argument) else { commandUsageError(command, "unknown option '\(argument)'") }
+            guard let value = rest.popFirst() else { commandUsageError(command, "\(argument) needs a value") }
+            options[argument] = value
+        } else {
+            positional.append(argument)
+        }
+    }
+    return (positional, options)
+}
+
+/// Whether `path` is a readable folder, else exits 1 saying which and why.
+func requireFolder(_ command: String, _ path: String) -> URL {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        inputError(command, "\(path): no such file or folder")
+    }
+    guard isFolder.boolValue else { inputError(command, "\(path): not a folder") }
+    return URL(fileURLWithPath: path)
+}
+
+/// `tokenize TEXT [--tokenizer DIR]`.
+func tokenizeCommand(_ arguments: [String]) {
+    let (positional, options) = parseOptions("tokenize", arguments, known: ["--tokenizer"])
+    guard positional.count == 1 else { commandUsageError("tokenize", "expected one TEXT, got \(positional.count)") }
+    let text = positional[0]
+    if let folder = options["--tokenizer"] {
+        let tokenizer: BPETokenizer
+        do {
+            tokenizer = try BPETokenizer(directory: requireFolder("tokenize", folder))
+        } catch {
+            inputError("tokenize", "\(error)")
+        }
+        let ids = tokenizer.encode(text)
+        print("ids:    \(ids)")
+        print("pieces: " + ids.map { "\"\(tokenizer.token(for: $0) ?? "?")\"" }.joined(separator: " "))
+        print("")
+        print(tokenizer.explain(text))
+    } else {
+        let tokenizer = CharTokenizer(text: text)
+        let ids = (try? tokenizer.encode(text)) ?? []
+        print("a character vocabulary of the text itself (\(tokenizer.vocabSize) characters; --tokenizer DIR for BPE)")
+        print("ids:    \(ids)")
+        print("pieces: " + text.map { "\"\($0 == "\n" ? "\\n" : String($0))\"" }.joined(separator: " "))
+    }
+}
+
+/// `inspect DIR`: ours or a Hugging Face GPT-2 folder.
+func inspectCommand(_ arguments: [String]) {
+    let (positional, _) = parseOptions("inspect", arguments, known: [])
+    guard positional.count == 1 else { commandUsageError("inspect", "expected one checkpoint folder, got \(positional.count)") }
+    let folder = requireFolder("inspect", positional[0])
+    do {
+        let (model, report) = try GPTModel<Float>.loadWithReport(from: folder)
+        print(model.summary())
+        print("")
+        print(report)
+    } catch {
+        inputError("inspect", "\(folder.path): \(error)")
+    }
+}
