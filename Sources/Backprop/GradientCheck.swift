@@ -11,10 +11,11 @@
 // ones), like `assertClose` in the tests. This costs two loss evaluations per
 // element: use it on small shapes.
 //
-// Depends on: NDArray.
+// Depends on: NDArray, NN (Layer: checkLayerGradients), Gradients.swift.
 // Not here: complex-step derivatives, checking second derivatives.
 
 import NDArray
+import NN
 
 /// How far an analytic gradient is from the numerical one, for one input.
 public struct GradientCheckResult: CustomStringConvertible, Sendable {
@@ -109,4 +110,40 @@ func unflatten(_ flat: Int, shape: [Int]) -> [Int] {
         rest /= shape[axis]
     }
     return index
+}
+
+/// Checks a layer's backward: dX and every parameter's gradient against central differences of
+/// the scalar loss Σ forward(x)·r, in Double. The layer's weights are restored afterwards.
+///
+/// ```swift
+/// let results = checkLayerGradients(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
+///     let (_, saved) = layer.forwardSaving(x)
+///     return layer.backward(r, saved, into: &gradients)
+/// }
+/// ```
+/// - Parameters:
+///   - input: x, e.g. [B, T, C]
+///   - dOut: r, the forward's output shape: the loss's gradient with respect to the output
+///   - rewind: called before every forward (a layer with dropout rewinds its stream here)
+///   - backward: the layer's backward at x with dOut r, adding into the given gradients; returns dX
+/// - Returns: one result for "(input)" and one per parameter, in name order
+public func checkLayerGradients<L: Layer>(_ layer: L, input x: NDArray<Double>, dOut r: NDArray<Double>,
+                                          rewind: () -> Void = {}, forward: (NDArray<Double>) -> NDArray<Double>,
+                                          backward: (inout Gradients<Double>) -> NDArray<Double>)
+    -> [GradientCheckResult] where L.Scalar == Double {
+    var gradients = Gradients(zerosFor: layer)
+    let dX = backward(&gradients)
+    var inputs: [String: NDArray<Double>] = ["(input)": x]
+    var analytic: [String: NDArray<Double>] = ["(input)": dX]
+    for (name, value) in layer.namedParameters {
+        inputs[name] = value
+        analytic[name] = gradients[name]!
+    }
+    let results = checkGradients(inputs, analytic: analytic) { v in
+        layer.updateParameters { name, value in value = v[name]! }
+        rewind()
+        return (forward(v["(input)"]!) * r).sum()
+    }
+    layer.updateParameters { name, value in value = inputs[name]! }           // the original weights back
+    return results
 }

@@ -3,13 +3,15 @@
 //   walkthrough tokenize TEXT --tokenizer DIR     ids, pieces and the BPE merge steps (vocab.json + merges.txt)
 //   walkthrough tokenize TEXT                     the same with a character vocabulary of TEXT itself
 //   walkthrough inspect DIR                       the parameter table, memory estimate and import report
+//   walkthrough gradcheck                         every layer's backward against finite differences
 //
 // Bad input never ends in a stack trace: an unknown flag or a missing value
 // prints the command's usage and exits 2; a file that is missing or cannot be
 // read says which and why and exits 1.
 //
 // Depends on: GPT (tokenizers, checkpoints).
-// Not here: train, generate, attention, gradcheck (the walkthrough issue's other commands).
+// Not here: train, generate, attention (the walkthrough issue's other commands); gradcheck's
+// table (GradcheckCommand.swift).
 
 import Foundation
 import GPT
@@ -20,6 +22,8 @@ let commands: [(name: String, summary: String, usage: String, run: @Sendable ([S
      "walkthrough tokenize TEXT [--tokenizer DIR]", tokenizeCommand),
     ("inspect", "a checkpoint's parameters, memory and import report",
      "walkthrough inspect DIR", inspectCommand),
+    ("gradcheck", "every layer's backward against finite differences, as a table",
+     "walkthrough gradcheck [--seed N]", gradcheckCommand),
 ]
 
 /// Prints `message` and the command's usage to standard error and exits 2 (a usage error).

@@ -10,21 +10,8 @@ func checkLayer<L: Layer>(_ layer: L, input x: NDArray<Double>, dOut r: NDArray<
                      rewind: () -> Void = {}, forward: (NDArray<Double>) -> NDArray<Double>,
                      backward: (inout Gradients<Double>) -> NDArray<Double>,
                      file: StaticString = #filePath, line: UInt = #line) where L.Scalar == Double {
-    var gradients = Gradients(zerosFor: layer)
-    let dX = backward(&gradients)
-    var inputs: [String: NDArray<Double>] = ["(input)": x]
-    var analytic: [String: NDArray<Double>] = ["(input)": dX]
-    for (name, value) in layer.namedParameters {
-        inputs[name] = value
-        analytic[name] = gradients[name]!
-    }
-    let results = checkGradients(inputs, analytic: analytic) { v in
-        layer.updateParameters { name, value in value = v[name]! }
-        rewind()
-        return (forward(v["(input)"]!) * r).sum()
-    }
-    layer.updateParameters { name, value in value = inputs[name]! }           // the original weights back
-    XCTAssertEqual(results.count, inputs.count, file: file, line: line)
+    let results = checkLayerGradients(layer, input: x, dOut: r, rewind: rewind, forward: forward, backward: backward)
+    XCTAssertEqual(results.count, layer.namedParameters.count + 1, file: file, line: line)
     for result in results {
         XCTAssertLessThanOrEqual(result.maxError, 1e-6, "\(result)", file: file, line: line)
     }
