@@ -88,8 +88,11 @@ extension LayerNorm {
     /// `forward(x)`, keeping x and its statistics.
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
-        let (mean, rstd) = x.layerNormStatistics(eps: eps)
-        return (forward(x), Saved(input: x, mean: mean, rstd: rstd))
+        if x.shape.last != normalizedShape {
+            fatalError("LayerNorm.forwardSaving: input of shape \(x.shape) does not match normalizedShape \(normalizedShape)")
+        }
+        let (y, mean, rstd) = x.layerNormWithStatistics(weight: weight, bias: bias, eps: eps)   // one pass
+        return (y, Saved(input: x, mean: mean, rstd: rstd))
     }
 
     /// Adds dWeight and dBias under `prefix`; returns dX [..., C].

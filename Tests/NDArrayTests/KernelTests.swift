@@ -106,6 +106,7 @@ final class KernelTests: XCTestCase {
             ("layerNorm", { $0.layerNorm(weight: weight, bias: bias) }),
             ("layerNormStatistics mean", { $0.layerNormStatistics().mean }),
             ("layerNormStatistics rstd", { $0.layerNormStatistics().rstd }),
+            ("layerNormWithStatistics rstd", { $0.layerNormWithStatistics(weight: weight).rstd }),
         ]
         for (name, kernel) in kernels {
             let one = ComputeThreads.withCount(1) { kernel(x) }
@@ -474,6 +475,11 @@ private extension KernelTests {
                 assertClose(mean, x.mean(axis: -1), tolerance: tolerance, "layerNorm mean, \(label)")
                 assertClose(rstd, 1 / sqrt(x.var(axis: -1) + NDArray<S>(eps)), tolerance: tolerance,
                             "layerNorm rstd, \(label)")
+                // The one-pass form gives the same bits as the two separate passes.
+                let together = x.layerNormWithStatistics(weight: weight, bias: bias, eps: eps)
+                XCTAssertEqual(together.output.scalars, x.layerNorm(weight: weight, bias: bias, eps: eps).scalars, label)
+                XCTAssertEqual(together.mean.scalars, mean.scalars, label)
+                XCTAssertEqual(together.rstd.scalars, rstd.scalars, label)
             }
         }
     }

@@ -36,6 +36,31 @@ extension NDArray where Scalar: NDFloatingPoint {
         return result ?? layerNormReference(weight: weight, bias: bias, eps: eps)
     }
 
+    /// `layerNorm(weight:bias:eps:)` and each row's statistics from the same pass (what a backward
+    /// keeps): the kernel writes mean and rstd as it normalises, so nothing is computed twice.
+    ///
+    /// - Returns: the output (`self`'s shape, e.g. [B, T, C]), and `mean` and `rstd` ([B, T])
+    @inlinable
+    public func layerNormWithStatistics(weight: NDArray? = nil, bias: NDArray? = nil, eps: Scalar = 1e-5)
+        -> (output: NDArray, mean: NDArray, rstd: NDArray) {
+        guard ndim > 0, Scalar.self == Float.self || Scalar.self == Double.self else {
+            let (mean, rstd) = layerNormStatistics(eps: eps)
+            return (layerNorm(weight: weight, bias: bias, eps: eps), mean, rstd)
+        }
+        let (w, b) = layerNormParameters(weight, bias, operation: "layer_norm")
+        let mean = NDArray(uninitializedShape: Array(shape.dropLast()))
+        let rstd = NDArray(uninitializedShape: Array(shape.dropLast()))
+        let kernel = RowKernel<Scalar>.layerNorm(eps: eps, weight: w.map { UnsafePointer($0.storage.base + $0.offset) },
+                                                 bias: b.map { UnsafePointer($0.storage.base + $0.offset) },
+                                                 mean: mean.storage.base, rstd: rstd.storage.base)
+        let output = withExtendedLifetime((w, b)) { applyRowKernel(kernel, "layer_norm", axis: -1, reducing: false) }
+        guard let output else {
+            let (mean, rstd) = layerNormStatistics(eps: eps)
+            return (layerNormReference(weight: weight, bias: bias, eps: eps), mean, rstd)
+        }
+        return (output, mean, rstd)
+    }
+
     /// The mean and `1/√(var + eps)` of each row of the last axis.
     ///
     /// - Returns: `mean` and `rstd`, each the shape of `self` without its last axis
