@@ -67,6 +67,10 @@ let package = Package(
             name: "GPTTests",
             dependencies: ["GPT", "Backprop"],
             resources: [.copy("Fixtures")]),
+        // Runs the built walkthrough binary end to end (the dependency makes `swift test` build it).
+        .testTarget(
+            name: "WalkthroughTests",
+            dependencies: ["walkthrough", "GPT"]),
     ],
     swiftLanguageModes: [.v6]
 )

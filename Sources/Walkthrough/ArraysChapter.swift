@@ -1,14 +1,13 @@
-// ArraysChapter.swift — chapter 1 of the tour: arrays, views, copy-on-write,
-// broadcasting and a first matmul.
+// ArraysChapter.swift — chapter 1 of the tour: arrays, their layout, views and copy-on-write.
 //
 // Every number printed here is computed by the NDArray module as the reader
 // watches; nothing is canned.
 
 import NDArray
 
-/// Chapter 1: what an array is, and the operations everything else builds on.
+/// Chapter 1: what an array is: a shape, strides and an offset onto shared storage.
 func arraysChapter(_ p: Presenter) {
-    p.chapter(1, "Arrays, views and broadcasting")
+    p.chapter(1, "Arrays and views")
     p.say("""
         An NDArray is a window onto a flat storage buffer. Three lists say what the
         window shows: its shape (the size of each axis), its strides (how many
@@ -59,66 +58,4 @@ func arraysChapter(_ p: Presenter) {
         """)
     p.pause()
 
-    p.step("Broadcasting two shapes, step by step")
-    let a = NDArray<Float>.arange(3).reshaped(3, 1) * 10
-    let b = NDArray<Float>.arange(4)
-    p.code("let a = NDArray<Float>.arange(3).reshaped(3, 1) * 10", a)
-    p.code("let b = NDArray<Float>.arange(4)", b)
-    for line in explainBroadcast(a.shape, b.shape) { p.say("  " + line) }
-    p.code("a + b", a + b)
-    p.code("a.broadcast(to: [3, 4]).strides", a.broadcast(to: [3, 4]).strides)
-    p.say("""
-        Stretching copies nothing: the stretched axis gets stride 0, so the same
-        element is read again for every position along it. Shapes that cannot be
-        stretched are refused, naming both shapes and the axis:
-        """)
-    do {
-        _ = try broadcastShapes([2, 3], [4])
-    } catch {
-        p.code("try broadcastShapes([2, 3], [4])", error)
-    }
-    p.pause()
-
-    p.step("A matrix product, with its shapes")
-    let m = NDArray<Float>.arange(6).reshaped(2, 3)
-    let w = NDArray<Float>.ones([3, 4])
-    p.code("let m = NDArray<Float>.arange(6).reshaped(2, 3)   // [2, 3]", m)
-    p.code("let w = NDArray<Float>.ones([3, 4])              // [3, 4]")
-    p.code("matmul(m, w)                                     // [2, 3]·[3, 4] → [2, 4]", matmul(m, w))
-    let batch = NDArray<Float>.zeros([5, 2, 3])
-    p.code("matmul(NDArray<Float>.zeros([5, 2, 3]), w).shape  // batch axes broadcast", matmul(batch, w).shape)
-    p.say("""
-        The inner sizes must agree (3 and 3); the result keeps the outer ones. Axes
-        in front of the last two are batch axes and broadcast like any others:
-        this is how attention multiplies [B, NH, T, HS] by [B, NH, HS, T].
-        """)
-    p.pause()
-}
-
-/// The broadcasting rule applied to two shapes, one line per step.
-func explainBroadcast(_ a: [Int], _ b: [Int]) -> [String] {
-    let ndim = max(a.count, b.count)
-    let paddedA = Array(repeating: 1, count: ndim - a.count) + a
-    let paddedB = Array(repeating: 1, count: ndim - b.count) + b
-    var lines = [
-        "1. Align the shapes on the right: \(a) and \(b).",
-        "2. Pad the shorter with leading 1s: \(paddedA) and \(paddedB).",
-    ]
-    for axis in 0..<ndim {
-        let (x, y) = (paddedA[axis], paddedB[axis])
-        let fromEnd = axis - ndim
-        if x == y {
-            lines.append("   axis \(fromEnd): \(x) and \(y) agree.")
-        } else if x == 1 {
-            lines.append("   axis \(fromEnd): stretch the first from 1 to \(y).")
-        } else if y == 1 {
-            lines.append("   axis \(fromEnd): stretch the second from 1 to \(x).")
-        } else {
-            lines.append("   axis \(fromEnd): \(x) and \(y) differ and neither is 1: they do not broadcast.")
-            return lines
-        }
-    }
-    // The library's rule gives the shape; the lines above only explain it.
-    if let result = try? broadcastShapes(a, b) { lines.append("3. The result has shape \(result).") }
-    return lines
 }

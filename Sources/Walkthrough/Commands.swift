@@ -1,5 +1,8 @@
 // Commands.swift — the walkthrough's tools for real work, beside the tour.
 //
+//   walkthrough train FILE --out DIR              a GPT trained on a text file (TrainCommand.swift)
+//   walkthrough generate DIR --prompt TEXT        text from a checkpoint, streamed (GenerateCommand.swift)
+//   walkthrough attention DIR TEXT                each head's attention as heatmaps (AttentionCommand.swift)
 //   walkthrough tokenize TEXT --tokenizer DIR     ids, pieces and the BPE merge steps (vocab.json + merges.txt)
 //   walkthrough tokenize TEXT                     the same with a character vocabulary of TEXT itself
 //   walkthrough inspect DIR                       the parameter table, memory estimate and import report
@@ -10,14 +13,19 @@
 // read says which and why and exits 1.
 //
 // Depends on: GPT (tokenizers, checkpoints).
-// Not here: train, generate, attention (the walkthrough issue's other commands); gradcheck's
-// table (GradcheckCommand.swift).
+// Not here: the bodies of train, generate, attention and gradcheck (their own files).
 
 import Foundation
 import GPT
 
 /// The subcommands by name: what each does, and its body (given its arguments).
 let commands: [(name: String, summary: String, usage: String, run: @Sendable ([String]) -> Void)] = [
+    ("train", "train a GPT on a text file: checkpoints, evaluation, resume, the loss curve",
+     trainUsage, trainCommand),
+    ("generate", "text from a checkpoint (ours or Hugging Face GPT-2), streamed; --explain each step",
+     generateUsage, generateCommand),
+    ("attention", "every head's attention over a text, as heatmaps",
+     attentionUsage, attentionCommand),
     ("tokenize", "ids, pieces and BPE merge steps for a text",
      "walkthrough tokenize TEXT [--tokenizer DIR]", tokenizeCommand),
     ("inspect", "a checkpoint's parameters, memory and import report",
@@ -39,8 +47,10 @@ func inputError(_ command: String, _ message: String) -> Never {
     exit(1)
 }
 
-/// Splits `arguments` into positionals and `--flag value` options, refusing flags not in `known`.
-func parseOptions(_ command: String, _ arguments: [String], known: Set<String>) -> (positional: [String], options: [String: String]) {
+/// Splits `arguments` into positionals, `--option value` pairs (`known`) and switches (`flags`, value ""),
+/// refusing anything else.
+func parseOptions(_ command: String, _ arguments: [String], known: Set<String>,
+                  flags: Set<String> = []) -> (positional: [String], options: [String: String]) {
     var positional: [String] = [], options: [String: String] = [:]
     var rest = arguments[...]
     while let argument = rest.popFirst() {
@@ -48,7 +58,9 @@ func parseOptions(_ command: String, _ arguments: [String], known: Set<String>) 
             print("usage: " + (commands.first { $0.name == command }?.usage ?? command))
             exit(0)
         }
-        if argument.hasPrefix("--") {
+        if flags.contains(argument) {
+            options[argument] = ""
+        } else if argument.hasPrefix("--") {
             guard known.contains(argument) else { commandUsageError(command, "unknown option '\(argument)'") }
             guard let value = rest.popFirst() else { commandUsageError(command, "\(argument) needs a value") }
             options[argument] = value
@@ -57,6 +69,15 @@ func parseOptions(_ command: String, _ arguments: [String], known: Set<String>) 
         }
     }
     return (positional, options)
+}
+
+/// The value of `option` read as a `T` (nil when not given); a value that is not one exits 2.
+func value<T: LosslessStringConvertible>(_ command: String, _ options: [String: String], _ option: String,
+                                         _ type: T.Type = T.self, where valid: (T) -> Bool = { _ in true },
+                                         expected: String = "a number") -> T? {
+    guard let text = options[option] else { return nil }
+    guard let number = T(text), valid(number) else { commandUsageError(command, "\(option) \(text): expected \(expected)") }
+    return number
 }
 
 /// Whether `path` is a readable folder, else exits 1 saying which and why.

@@ -30,7 +30,7 @@ func copyingText(lines count: Int, seed: UInt64) -> String {
 
 /// Chapter: a GPT, trained and taken apart.
 func gptChapter(_ p: Presenter, seed: UInt64) {
-    p.chapter(2, "A GPT, one forward pass at a time")
+    p.chapter(4, "A GPT, one forward pass at a time")
     let text = copyingText(lines: 3000, seed: seed)
     let tokenizer = CharTokenizer(text: text)
     p.say("""
@@ -41,7 +41,7 @@ func gptChapter(_ p: Presenter, seed: UInt64) {
         """)
     p.code("copyingText(lines: 3000, seed: \(seed)).prefix(42)", String(text.prefix(42)))
 
-    p.step("Training for a few seconds")
+    p.step("Training for a few seconds (chapter 6 shows how)")
     var config = GPTConfig(vocabSize: tokenizer.vocabSize, maxSeqLen: 32, numLayers: 2, numHeads: 2, hiddenDim: 32,
                            dropout: 0)
     config.bias = false

@@ -19,11 +19,18 @@ import NN
 func gradcheckCommand(_ arguments: [String]) {
     let (positional, options) = parseOptions("gradcheck", arguments, known: ["--seed"])
     guard positional.isEmpty else { commandUsageError("gradcheck", "unexpected argument '\(positional[0])'") }
-    var rng = SeededGenerator(seed: 1)
-    if let text = options["--seed"] {
-        guard let value = UInt64(text) else { commandUsageError("gradcheck", "--seed \(text): expected a non-negative integer") }
-        rng = SeededGenerator(seed: value)
+    let seed = value("gradcheck", options, "--seed", UInt64.self, expected: "a non-negative integer") ?? 1
+    let rows = layerGradientChecks(seed: seed)
+    print(gradientCheckTable(rows))
+    let failed = rows.filter { $0.result.maxError > 1e-6 }
+    if !failed.isEmpty {
+        inputError("gradcheck", "\(failed.count) gradients are off by more than 1e-6")
     }
+}
+
+/// Every layer's input and parameter gradients against central differences, built small in Double from `seed`.
+func layerGradientChecks(seed: UInt64) -> [(layer: String, result: GradientCheckResult)] {
+    var rng = SeededGenerator(seed: seed)
     func random(_ shape: [Int]) -> NDArray<Double> { NDArray<Double>.normal(shape, using: &rng) }
     var rows: [(layer: String, result: GradientCheckResult)] = []
     func check<L: Layer>(_ name: String, _ layer: L, _ shape: [Int], outShape: [Int]? = nil,
@@ -62,7 +69,12 @@ func gradcheckCommand(_ arguments: [String]) {
             block.backward(r, block.forwardSaving(x, mask: mask).saved, into: &g)
         }
     }
-    print("central differences in Double, loss Σ layer(x)·r; max error = |a − n|/(1 + |n|), held to 1e-6")
+    return rows
+}
+
+/// The rows as an aligned table, under a line saying what the columns mean.
+func gradientCheckTable(_ rows: [(layer: String, result: GradientCheckResult)]) -> String {
+    var lines = ["central differences in Double, loss Σ layer(x)·r; max error = |a − n|/(1 + |n|), held to 1e-6"]
     let header = ["layer", "gradient of", "shape", "max abs", "max rel", "max error", "ok"]
     let cells = rows.map { row -> [String] in
         let r = row.result
@@ -72,10 +84,7 @@ func gradcheckCommand(_ arguments: [String]) {
     let widths = (0..<header.count).map { column in ([header] + cells).map { $0[column].count }.max()! }
     for line in [header] + cells {
         let text = zip(line, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
-        print(text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+        lines.append(text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
     }
-    let failed = rows.filter { $0.result.maxError > 1e-6 }
-    if !failed.isEmpty {
-        inputError("gradcheck", "\(failed.count) gradients are off by more than 1e-6")
-    }
+    return lines.joined(separator: "\n")
 }

@@ -4,16 +4,21 @@
 //   swift run -c release walkthrough --no-pause   straight through
 //   swift run -c release walkthrough --help       the chapters and options
 //
-// The tour needs no files: the GPT chapter trains its own small model on a
-// built-in copying task for a few seconds.
+// The tour needs no files: the GPT and training chapters train their own small
+// models on a built-in copying task, a few seconds each.
 
 import Foundation
 
 /// The chapters, in order: the name for --chapter and the function that presents it.
 let chapters: [(name: String, summary: String, run: (Presenter) -> Void)] = [
-    ("arrays", "arrays, views, copy-on-write, broadcasting, a first matmul", arraysChapter),
+    ("arrays", "arrays and views: shape, strides, offset, copy-on-write", arraysChapter),
+    ("broadcasting", "broadcasting step by step: a bias, a normalisation, the causal mask", broadcastingChapter),
+    ("matmul", "matrix multiplication, and why blocking makes it fast (timed)", matmulChapter),
     ("gpt", "train a small GPT, then one forward pass: shapes, attention heatmaps, sampling, the KV cache",
      { gptChapter($0, seed: seed) }),
+    ("backward", "one backward pass, and the gradient check table", { backwardChapter($0, seed: seed) }),
+    ("training", "training by hand and with the Trainer: schedule, checkpoints, resume, the loss curve",
+     { trainingChapter($0, seed: seed) }),
 ]
 
 let usage = """
@@ -78,4 +83,4 @@ let first = chapters.firstIndex { $0.name == startChapter } ?? 0
 for chapter in chapters[first...] {
     chapter.run(presenter)
 }
-print("\nThat is the end of the tour so far: the backward pass and training chapters come next.")
+print("\nThat is the end of the tour. `walkthrough --help` lists the commands for your own texts and checkpoints.")

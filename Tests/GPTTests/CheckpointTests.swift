@@ -138,9 +138,10 @@ final class CheckpointTests: XCTestCase {
         let bytes = try Data(contentsOf: weights)
         try bytes.prefix(bytes.count - 100).write(to: weights)
         XCTAssertThrowsError(try GPTModel<Float>.load(from: scratch)) { error in
-            guard case .safeTensors(.badOffsets(let tensor, _, _, let reason))? = error as? CheckpointError else {
+            guard case .safeTensors(let file, .badOffsets(let tensor, _, _, let reason))? = error as? CheckpointError else {
                 return XCTFail("\(error)")
             }
+            XCTAssertEqual(file, weights.path)
             XCTAssertEqual(tensor, "lnF.bias")                                     // the last tensor in the file
             XCTAssertTrue(reason.contains("truncated"), reason)
         }

@@ -28,8 +28,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(tensor: String, expected: [Int], found: [Int])
     /// The model cannot be written in the asked-for layout.
     case unsupported(reason: String)
-    /// The safetensors file itself is malformed.
-    case safeTensors(SafeTensorsError)
+    /// The safetensors file at `file` is malformed (truncated, a bad header, …).
+    case safeTensors(file: String, SafeTensorsError)
 
     /// One line naming the file, tensor or field and what is wrong.
     public var description: String {
@@ -43,7 +43,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case .shapeMismatch(let name, let expected, let found):
             return "checkpoint: tensor \"\(name)\" has shape \(found), but the config needs \(expected)"
         case .unsupported(let reason): return "checkpoint: \(reason)"
-        case .safeTensors(let error): return "checkpoint: \(error)"
+        case .safeTensors(let file, let error): return "checkpoint: \(file): \(error)"
         }
     }
 }
@@ -203,7 +203,7 @@ extension GPTModel {
                 let loaded: NDArray<Scalar> = try file.array(sourceName)
                 value = transposed ? loaded.T.contiguous() : loaded          // NDArray copies a transpose in cache-sized blocks
             } catch let error as SafeTensorsError {
-                firstError = .safeTensors(error)
+                firstError = .safeTensors(file: file.path ?? "(in memory)", error)
             } catch {
                 firstError = .unsupported(reason: "\(error)")
             }
@@ -262,6 +262,6 @@ func openSafeTensors(_ url: URL) throws -> SafeTensorsFile {
     do {
         return try SafeTensorsFile(contentsOf: url)
     } catch let error as SafeTensorsError {
-        throw CheckpointError.safeTensors(error)
+        throw CheckpointError.safeTensors(file: url.path, error)
     }
 }

@@ -101,6 +101,8 @@ public struct SafeTensorsFile: @unchecked Sendable {
     public let metadata: [String: String]
     /// Every tensor's entry, by name.
     public let tensors: [String: TensorInfo]
+    /// The file's path when it was read from disk (nil for `init(data:)`).
+    public private(set) var path: String?
     /// The whole file (memory-mapped when read from disk).
     let bytes: Data
     /// Where the data starts in `bytes`: 8 + N.
@@ -118,6 +120,7 @@ public struct SafeTensorsFile: @unchecked Sendable {
             throw SafeTensorsError.io(path: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
         try self.init(data: data)
+        path = url.path
     }
 
     /// Parses a whole file held in memory and checks its header.

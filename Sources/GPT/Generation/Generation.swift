@@ -193,26 +193,10 @@ extension GPTModel {
         eval()
         defer { isTraining = wasTraining }
         let decoder = IncrementalDecoder(model: self, useCache: false, padTokenId: config.padTokenId)
-        var logits = decoder.start([prompt])[0].scalars.map(Double.init)
-        Sampling.applyRepetitionPenalty(&logits, history: prompt, penalty: config.repetitionPenalty)
-        let raw = Sampling.softmax(logits)
-        var scaled = logits
-        Sampling.applyTemperature(&scaled, config.temperature)
-        let tempered = Sampling.softmax(scaled)
-        if let k = config.topK { Sampling.applyTopK(&scaled, k) }
-        let afterK = Sampling.softmax(scaled)
-        if let p = config.topP { Sampling.applyTopP(&scaled, p) }
-        let afterP = Sampling.softmax(scaled)
-        var generator = SeededGenerator(seed: config.seed)
-        let chosen = config.doSample ? Sampling.draw(afterP, using: &generator) : Sampling.argmax(logits)
-        let order = raw.indices.sorted { raw[$0] > raw[$1] || (raw[$0] == raw[$1] && $0 < $1) }.prefix(count)
-        let rows = order.map {
-            NextTokenExplanation.Candidate(token: $0, text: decode?($0), logit: logits[$0], probability: raw[$0],
-                                           afterTemperature: tempered[$0], afterTopK: afterK[$0], afterTopP: afterP[$0])
-        }
-        return NextTokenExplanation(config: config, contextLength: min(prompt.count, self.config.maxSeqLen),
-                                    candidates: rows, survivors: afterP.filter { $0 > 0 }.count, chosen: chosen,
-                                    chosenText: decode?(chosen))
+        let logits = decoder.start([prompt])[0].scalars.map(Double.init)
+        var generator = Sampling.rowGenerator(seed: config.seed, row: 0)
+        return Sampling.explain(logits, history: prompt, config: config, candidates: count,
+                                contextLength: min(prompt.count, self.config.maxSeqLen), decode: decode, using: &generator)
     }
 
     func checkGeneration(prompts: [[Int]], config: GenerationConfig) {

@@ -169,6 +169,39 @@ public enum Sampling {
         return (token, Foundation.log(probabilities[token]))
     }
 
+    /// One step of the sampler laid open (what `GPTModel.explainNextToken` prints): the candidates'
+    /// probabilities before and after temperature, top-k and top-p, and the token chosen.
+    /// It draws from `generator` exactly as `choose` does, so a caller that keeps the stream of
+    /// `rowGenerator(seed:row:)` across steps explains the very tokens `GPTModel.generate` picks.
+    /// - Parameters:
+    ///   - logits: the model's logits for the last position, [V]
+    ///   - history: the tokens so far (for the repetition penalty)
+    ///   - candidates: how many rows to show, best first
+    ///   - contextLength: the number of tokens the model read (for the heading)
+    ///   - decode: a token's text for the table
+    public static func explain(_ logits: [Double], history: [Int], config: GenerationConfig, candidates count: Int,
+                               contextLength: Int, decode: ((Int) -> String)? = nil,
+                               using generator: inout SeededGenerator) -> NextTokenExplanation {
+        var logits = logits
+        applyRepetitionPenalty(&logits, history: history, penalty: config.repetitionPenalty)
+        let raw = softmax(logits)
+        var scaled = logits
+        applyTemperature(&scaled, config.temperature)
+        let tempered = softmax(scaled)
+        if let k = config.topK { applyTopK(&scaled, k) }
+        let afterK = softmax(scaled)
+        if let p = config.topP { applyTopP(&scaled, p) }
+        let afterP = softmax(scaled)
+        let chosen = config.doSample ? draw(afterP, using: &generator) : argmax(logits)
+        let order = topIndices(raw, count: count)
+        let rows = order.map {
+            NextTokenExplanation.Candidate(token: $0, text: decode?($0), logit: logits[$0], probability: raw[$0],
+                                           afterTemperature: tempered[$0], afterTopK: afterK[$0], afterTopP: afterP[$0])
+        }
+        return NextTokenExplanation(config: config, contextLength: contextLength, candidates: rows,
+                                    survivors: afterP.filter { $0 > 0 }.count, chosen: chosen, chosenText: decode?(chosen))
+    }
+
     /// The sampling stream of batch row `row`: row 0 uses `seed` itself, so a prompt alone and the
     /// first prompt of a batch draw alike, and no row's draws depend on its batch-mates.
     public static func rowGenerator(seed: UInt64, row: Int) -> SeededGenerator {

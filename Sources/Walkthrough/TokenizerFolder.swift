@@ -1,0 +1,122 @@
+// TokenizerFolder.swift — the tokenizer that sits in a checkpoint folder, beside the model.
+//
+//   folder/char_tokenizer.json          a character vocabulary (`walkthrough train --tokenizer char`)
+//   folder/vocab.json + merges.txt      byte-level BPE: ours (`--tokenizer bpe`) or a Hugging Face GPT-2 download
+//
+// The commands that read text (generate, attention) find whichever is there;
+// `train` writes one before its first step, so every checkpoint can be read back.
+//
+// Depends on: GPT (CharTokenizer, BPETokenizer).
+
+import Foundation
+import GPT
+
+/// A character or BPE tokenizer, as the commands use either.
+enum FolderTokenizer {
+    case characters(CharTokenizer)
+    case bpe(BPETokenizer)
+
+    /// The file name of a character vocabulary inside a checkpoint folder.
+    static let characterFileName = "char_tokenizer.json"
+
+    /// The tokenizer saved in `folder`: char_tokenizer.json, else vocab.json + merges.txt.
+    /// - Throws: `TokenizerError` naming the file; `.fileAccess` when the folder has neither.
+    init(folder: URL) throws(TokenizerError) {
+        let characters = folder.appendingPathComponent(Self.characterFileName)
+        if FileManager.default.fileExists(atPath: characters.path) {
+            self = .characters(try CharTokenizer(contentsOf: characters))
+            return
+        }
+        let vocabulary = folder.appendingPathComponent("vocab.json")
+        guard FileManager.default.fileExists(atPath: vocabulary.path) else {
+            throw .fileAccess(file: folder.path, reason: "no tokenizer: expected \(Self.characterFileName), "
+                                  + "or vocab.json and merges.txt")
+        }
+        let merges = folder.appendingPathComponent("merges.txt")
+        do {
+            self = .bpe(try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges))
+        } catch .invalidArgument {                               // a vocabulary without <|endoftext|>
+            self = .bpe(try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges, specialTokens: []))
+        }
+    }
+
+    /// Writes the tokenizer into `folder` (atomically, file by file).
+    func save(to folder: URL) throws(TokenizerError) {
+        switch self {
+        case .characters(let tokenizer): try tokenizer.write(to: folder.appendingPathComponent(Self.characterFileName))
+        case .bpe(let tokenizer): try tokenizer.write(to: folder)
+        }
+    }
+
+    /// "characters" or "byte-level BPE", with the vocabulary's size.
+    var summary: String {
+        switch self {
+        case .characters(let tokenizer): return "characters, \(tokenizer.vocabSize) tokens"
+        case .bpe(let tokenizer): return "byte-level BPE, \(tokenizer.vocabSize) tokens (\(tokenizer.merges.count) merges)"
+        }
+    }
+
+    var vocabSize: Int {
+        switch self {
+        case .characters(let tokenizer): return tokenizer.vocabSize
+        case .bpe(let tokenizer): return tokenizer.vocabSize
+        }
+    }
+
+    /// The ids of `text`. Throws for a character a character vocabulary lacks.
+    func encode(_ text: String) throws(TokenizerError) -> [Int] {
+        switch self {
+        case .characters(let tokenizer): return try tokenizer.encode(text)
+        case .bpe(let tokenizer): return tokenizer.encode(text)
+        }
+    }
+
+    /// The bytes of `ids` as UTF-8 (a BPE token can hold part of a character).
+    func bytes(of ids: [Int]) throws(TokenizerError) -> [UInt8] {
+        switch self {
+        case .characters(let tokenizer): return Array(try tokenizer.decode(ids).utf8)
+        case .bpe(let tokenizer): return try tokenizer.bytes(of: ids)
+        }
+    }
+
+    /// One token's text for a label: its characters, with a space shown as "␣" (and an id
+    /// that names no token as "#id").
+    func label(_ id: Int) -> String {
+        guard let bytes = try? bytes(of: [id]) else { return "#\(id)" }
+        return String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: " ", with: "␣")
+    }
+
+    /// The id of `<|endoftext|>`, when the vocabulary has it.
+    var endOfText: Int? {
+        if case .bpe(let tokenizer) = self { return tokenizer.id(for: "<|endoftext|>") }
+        return nil
+    }
+}
+
+/// Turns bytes into text as they arrive, holding back a character that is not complete yet.
+struct UTF8Stream {
+    private var pending: [UInt8] = []
+
+    /// The text of `bytes` (after what was held back) up to the last complete character.
+    mutating func append(_ bytes: [UInt8]) -> String {
+        pending += bytes
+        var end = pending.count
+        // Back up over an unfinished multi-byte sequence at the end (at most 3 bytes).
+        for back in 1...min(3, pending.count) {
+            let byte = pending[pending.count - back]
+            if byte & 0xC0 == 0x80 { continue }                  // a continuation byte: look further back
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            if length > back { end = pending.count - back }
+            break
+        }
+        let text = String(decoding: pending[..<end], as: UTF8.self)
+        pending.removeFirst(end)
+        return text
+    }
+
+    /// Whatever is left (an incomplete character shows as U+FFFD).
+    mutating func finish() -> String {
+        defer { pending = [] }
+        return String(decoding: pending, as: UTF8.self)
+    }
+}

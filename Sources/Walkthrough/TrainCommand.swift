@@ -1,0 +1,230 @@
+// TrainCommand.swift — `walkthrough train FILE --out DIR`: a GPT trained on a text file.
+//
+//   walkthrough train input.txt --out run                       nanoGPT's shakespeare-char run (2000 steps)
+//   walkthrough train input.txt --out run --tokenizer bpe --vocab-size 1024 --preset small --steps 500
+//   walkthrough train input.txt --out run --resume --steps 3000  on from run's last checkpoint, to step 3000
+//
+// DIR receives the tokenizer first, then a checkpoint every --checkpoint-every
+// steps and at the end (training.safetensors to resume; model.safetensors and
+// config.json for generate, attention and inspect). A folder that already
+// holds a run is never overwritten: --resume continues it.
+//
+// Depends on: GPT (Trainer, TrainingConfig, TokenDataset), TokenizerFolder.swift, Commands.swift.
+
+import Backprop
+import Foundation
+import GPT
+import NDArray
+
+let trainUsage = """
+    walkthrough train FILE --out DIR [options]
+           walkthrough train FILE --out DIR --resume [--steps N] [--threads N]
+
+      FILE                  UTF-8 text to train on (the last 10% is the validation part)
+      --out DIR             the checkpoint folder (created; never overwritten without --resume)
+      --resume              continue the run saved in DIR (its settings; --steps N to train longer)
+    tokenizer:
+      --tokenizer KIND      char (default: the file's characters), bpe (trained on FILE), or a folder
+                            with vocab.json + merges.txt or char_tokenizer.json
+      --vocab-size N        BPE's vocabulary size, with --tokenizer bpe (default 512)
+    model (a preset, then any of the flags):
+      --preset NAME         \(GPTConfig.presets.map(\.key).joined(separator: ", ")) (default shakespeare-char)
+      --layers N  --heads N  --width N  --ffn N  --dropout P
+      --context N           the context length T: the model's and the training windows' (default the preset's)
+    training (default: nanoGPT's shakespeare-char run):
+      --steps N (2000)  --batch-size N (12)  --grad-accum N (1)  --lr X (1e-3)  --min-lr X (lr/10)
+      --warmup N (min(100, steps/10))  --decay-steps N (steps: where the cosine reaches min-lr)
+      --weight-decay X (0.1)  --clip X (1.0; 0 turns it off)
+      --eval-every N (250)  --eval-batches N (200)  --checkpoint-every N (250)  --log-every N (10)
+      --seed N (1337)  --threads N (every core)
+    """
+
+/// `train FILE --out DIR [options]`.
+func trainCommand(_ arguments: [String]) {
+    let modelFlags: Set<String> = ["--preset", "--layers", "--heads", "--width", "--ffn", "--dropout", "--context"]
+    let runFlags: Set<String> = ["--tokenizer", "--vocab-size", "--batch-size", "--grad-accum", "--lr", "--min-lr",
+                                 "--warmup", "--decay-steps", "--weight-decay", "--clip", "--eval-every", "--eval-batches",
+                                 "--checkpoint-every", "--log-every", "--seed"]
+    let (positional, options) = parseOptions("train", arguments, known: modelFlags.union(runFlags)
+                                                 .union(["--out", "--steps", "--threads"]), flags: ["--resume"])
+    guard positional.count == 1 else { commandUsageError("train", "expected one text FILE, got \(positional.count)") }
+    guard let out = options["--out"] else { commandUsageError("train", "--out DIR is required: where the checkpoints go") }
+    let resume = options["--resume"] != nil
+    if resume, let fixed = options.keys.filter({ modelFlags.contains($0) || runFlags.contains($0) }).sorted().first {
+        commandUsageError("train", "--resume takes its settings from the checkpoint; \(fixed) cannot change them "
+                              + "(only --steps and --threads can be given)")
+    }
+    let steps = value("train", options, "--steps", Int.self, where: { $0 >= 0 }, expected: "a whole number ≥ 0")
+    let threads = value("train", options, "--threads", Int.self, where: { $0 >= 1 }, expected: "a whole number ≥ 1")
+    let text = readText("train", positional[0])
+    let folder = URL(fileURLWithPath: out)
+    let checkpoint = folder.appendingPathComponent(Trainer<Float>.checkpointFileName)
+    let exists = FileManager.default.fileExists(atPath: checkpoint.path)
+    if resume && !exists { inputError("train", "\(checkpoint.path): no checkpoint to resume (train without --resume first)") }
+    if !resume && exists {
+        inputError("train", "\(out) already holds a training run: --resume to continue it, or choose another --out")
+    }
+
+    ComputeThreads.withCount(threads ?? ComputeThreads.defaultCount) {
+        let trainer = resume ? resumeTrainer(folder: folder, text: text, steps: steps)
+                             : newTrainer(folder: folder, text: text, options: options, steps: steps)
+        let tokensPerStep = trainer.config.batchSize * trainer.config.contextLength * trainer.config.gradientAccumulation
+        print("model: \(trainer.model.config.numLayers) layers, \(trainer.model.config.numHeads) heads, "
+              + "C = \(trainer.model.config.hiddenDim), T = \(trainer.model.config.maxSeqLen), "
+              + "V = \(trainer.model.config.vocabSize): \(grouped(trainer.model.numParameters())) parameters")
+        print("data: \(grouped(trainer.data.train.count)) training tokens, \(grouped(trainer.data.validation.count)) "
+              + "validation; \(grouped(tokensPerStep)) tokens per step; \(ComputeThreads.count) threads")
+        print(trainer.step == 0 ? "training for \(trainer.config.steps) steps into \(out)"
+                                : "resuming at step \(trainer.step) of \(trainer.config.steps) from \(out)")
+        do {
+            try trainer.run(checkpointDirectory: folder, log: { print($0); fflush(nil) })
+        } catch {
+            inputError("train", "\(error)")
+        }
+        print("")
+        print(trainer.lossCurve())
+        print("saved \(out) (step \(trainer.step)). Next: walkthrough generate \(out) --prompt TEXT")
+    }
+}
+
+/// A new run: the tokenizer (written to `folder` first), the model and the training settings from the flags.
+func newTrainer(folder: URL, text: String, options: [String: String], steps: Int?) -> Trainer<Float> {
+    let tokenizer = makeTokenizer(text: text, options: options)
+    let tokens: [Int]
+    do {
+        tokens = try tokenizer.encode(text)
+    } catch {
+        inputError("train", "\(error)")
+    }
+
+    let presetName = options["--preset"] ?? "shakespeare-char"
+    guard var model = GPTConfig.preset(named: presetName) else {
+        commandUsageError("train", "unknown preset '\(presetName)': one of "
+                              + GPTConfig.presets.map(\.key).joined(separator: ", "))
+    }
+    model.vocabSize = tokenizer.vocabSize
+    let positive: (Int) -> Bool = { $0 >= 1 }
+    if let layers = value("train", options, "--layers", Int.self, where: positive) { model.numLayers = layers }
+    if let heads = value("train", options, "--heads", Int.self, where: positive) { model.numHeads = heads }
+    if let width = value("train", options, "--width", Int.self, where: positive) {
+        model.hiddenDim = width
+        model.ffnDim = 4 * width
+    }
+    if let ffn = value("train", options, "--ffn", Int.self, where: positive) { model.ffnDim = ffn }
+    if let dropout = value("train", options, "--dropout", Double.self, where: { $0 >= 0 && $0 < 1 },
+                           expected: "a probability in [0, 1)") { model.dropout = dropout }
+    if let context = value("train", options, "--context", Int.self, where: positive) { model.maxSeqLen = context }
+    if let problem = model.problem { commandUsageError("train", "the model cannot be built: \(problem)") }
+
+    var training = TrainingConfig.shakespeareChar
+    training.contextLength = model.maxSeqLen
+    training.steps = steps ?? training.steps
+    let count: (Int) -> Bool = { $0 >= 0 }
+    if let batch = value("train", options, "--batch-size", Int.self, where: positive) { training.batchSize = batch }
+    if let accumulation = value("train", options, "--grad-accum", Int.self, where: positive) {
+        training.gradientAccumulation = accumulation
+    }
+    let rate = value("train", options, "--lr", Double.self, where: { $0 > 0 }, expected: "a positive number") ?? 1e-3
+    let minRate = value("train", options, "--min-lr", Double.self, where: { $0 >= 0 }) ?? rate / 10
+    let warmup = value("train", options, "--warmup", Int.self, where: count) ?? min(100, training.steps / 10)
+    let decay = value("train", options, "--decay-steps", Int.self, where: count) ?? training.steps
+    training.schedule = .warmupCosine(maxLR: rate, warmupSteps: warmup, decaySteps: decay, minLR: minRate)
+    if let lambda = value("train", options, "--weight-decay", Double.self, where: { $0 >= 0 }) { training.weightDecay = lambda }
+    if let clip = value("train", options, "--clip", Double.self, where: { $0 >= 0 }) {
+        training.gradientClip = clip > 0 ? clip : nil
+    }
+    if let every = value("train", options, "--eval-every", Int.self, where: count) { training.evalEvery = every }
+    if let batches = value("train", options, "--eval-batches", Int.self, where: positive) { training.evalBatches = batches }
+    if let every = value("train", options, "--checkpoint-every", Int.self, where: count) { training.checkpointEvery = every }
+    if let every = value("train", options, "--log-every", Int.self, where: positive) { training.logEvery = every }
+    if let seed = value("train", options, "--seed", UInt64.self) { training.seed = seed }
+    if let problem = training.problem { commandUsageError("train", problem) }
+
+    let data: TokenDataset
+    do {
+        data = try TokenDataset(tokens: tokens, contextLength: training.contextLength)
+    } catch {
+        inputError("train", "\(error)")
+    }
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try tokenizer.save(to: folder)
+    } catch {
+        inputError("train", "cannot write the tokenizer into \(folder.path): \(error)")
+    }
+    print("tokenizer: \(tokenizer.summary), saved in \(folder.path)")
+    var rng = SeededGenerator(seed: training.seed)
+    return Trainer(model: GPTModel<Float>(config: model, using: &rng), data: data, config: training)
+}
+
+/// The run saved in `folder`, on the same text, extended to `steps` when given.
+func resumeTrainer(folder: URL, text: String, steps: Int?) -> Trainer<Float> {
+    let trainer: Trainer<Float>
+    do {
+        let tokenizer = try FolderTokenizer(folder: folder)
+        let tokens = try tokenizer.encode(text)
+        let contextLength = try savedTrainingConfig(folder).contextLength
+        trainer = try Trainer<Float>.resume(from: folder, data: try TokenDataset(tokens: tokens, contextLength: contextLength))
+    } catch {
+        inputError("train", "cannot resume \(folder.path): \(error)")
+    }
+    if let steps {
+        guard steps >= trainer.step else {
+            commandUsageError("train", "--steps \(steps): the run is already at step \(trainer.step)")
+        }
+        trainer.extend(toSteps: steps)
+    }
+    return trainer
+}
+
+/// The training settings stored in a checkpoint's metadata.
+func savedTrainingConfig(_ folder: URL) throws -> TrainingConfig {
+    let url = folder.appendingPathComponent(Trainer<Float>.checkpointFileName)
+    let file = try SafeTensorsFile(contentsOf: url)
+    guard let json = file.metadata["training_config"] else {
+        throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata has no \"training_config\"")
+    }
+    return try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8))
+}
+
+/// The tokenizer --tokenizer asks for: the text's characters, a BPE trained on it, or a folder's.
+func makeTokenizer(text: String, options: [String: String]) -> FolderTokenizer {
+    let kind = options["--tokenizer"] ?? "char"
+    if options["--vocab-size"] != nil && kind != "bpe" {
+        commandUsageError("train", "--vocab-size is for --tokenizer bpe")
+    }
+    switch kind {
+    case "char":
+        return .characters(CharTokenizer(text: text))
+    case "bpe":
+        let size = value("train", options, "--vocab-size", Int.self, where: { $0 > 257 },
+                         expected: "a whole number above 257 (the 256 bytes and <|endoftext|>)") ?? 512
+        print("training a byte-level BPE tokenizer of \(size) tokens on the text…")
+        return .bpe(BPETokenizer.train(text: text, vocabSize: size, specialTokens: ["<|endoftext|>"]))
+    default:
+        do {
+            return try FolderTokenizer(folder: requireFolder("train", kind))
+        } catch {
+            inputError("train", "\(error)")
+        }
+    }
+}
+
+/// The contents of the text file at `path`, or exits 1 saying why it cannot be read.
+func readText(_ command: String, _ path: String) -> String {
+    guard FileManager.default.fileExists(atPath: path) else { inputError(command, "\(path): no such file") }
+    guard let data = FileManager.default.contents(atPath: path) else { inputError(command, "\(path): cannot be read") }
+    guard let text = String(validating: data, as: UTF8.self) else { inputError(command, "\(path): not UTF-8 text") }
+    return text
+}
+
+/// 1234567 as "1,234,567".
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, digit) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(digit)
+    }
+    return (n < 0 ? "-" : "") + out
+}

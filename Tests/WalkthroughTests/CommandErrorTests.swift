@@ -1,0 +1,106 @@
+// CommandErrorTests.swift — every way a command can be given bad input, with its exit status:
+// 2 and the usage for a bad flag or value; 1 and a message naming the file, tensor or text for
+// bad input from outside. Never a stack trace.
+
+import Foundation
+import XCTest
+
+final class CommandErrorTests: XCTestCase {
+    /// Runs `arguments` and checks the status, that stderr says `message` and that nothing crashed.
+    func expect(_ arguments: [String], status: Int32, _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let run = try walkthrough(arguments, file: file, line: line)
+        XCTAssertEqual(run.status, status, "\(arguments): \(run.errors)", file: file, line: line)
+        XCTAssertTrue(run.errors.contains(message), "\(arguments): expected \"\(message)\" in \(run.errors)", file: file, line: line)
+        XCTAssertFalse(run.errors.contains("Fatal error") || run.errors.contains("Stack dump"), run.errors, file: file, line: line)
+        if status == 2 { XCTAssertTrue(run.errors.contains("usage: walkthrough"), "\(arguments)", file: file, line: line) }
+    }
+
+    func testUsageErrorsExit2() throws {
+        let folder = tinyCheckpoint.folder.path, text = tinyCheckpoint.text.path
+        try expect(["train", text], status: 2, "--out DIR is required")
+        try expect(["train", "--out", "x"], status: 2, "expected one text FILE, got 0")
+        try expect(["train", text, "--out", "x", "--steps"], status: 2, "--steps needs a value")
+        try expect(["train", text, "--out", "x", "--steps", "-1"], status: 2, "--steps -1: expected a whole number ≥ 0")
+        try expect(["train", text, "--out", "x", "--lr", "fast"], status: 2, "--lr fast: expected a positive number")
+        try expect(["train", text, "--out", "x", "--preset", "huge"], status: 2, "unknown preset 'huge'")
+        try expect(["train", text, "--out", "x", "--heads", "3"], status: 2, "the model cannot be built")
+        try expect(["train", text, "--out", "x", "--tokenizer", "bpe", "--vocab-size", "10"], status: 2,
+                   "--vocab-size 10: expected a whole number above 257")
+        try expect(["train", text, "--out", "x", "--vocab-size", "300"], status: 2, "--vocab-size is for --tokenizer bpe")
+        try expect(["train", text, "--out", folder, "--resume", "--lr", "1"], status: 2, "--lr cannot change them")
+        try expect(["train", text, "--out", "x", "--frobnicate", "1"], status: 2, "unknown option '--frobnicate'")
+        try expect(["generate"], status: 2, "expected one checkpoint folder, got 0")
+        try expect(["generate", folder, "--temperature", "0"], status: 2, "--temperature 0: expected a positive number")
+        try expect(["generate", folder, "--top-p", "2"], status: 2, "--top-p 2: expected a number in (0, 1]")
+        try expect(["generate", folder, "--top-k", "0"], status: 2, "--top-k 0: expected a whole number ≥ 1")
+        try expect(["generate", folder, "--explain", "--num-beams", "2"], status: 2, "not beam search")
+        try expect(["generate", folder, "--max-new-tokens"], status: 2, "--max-new-tokens needs a value")
+        try expect(["attention", folder], status: 2, "expected a checkpoint folder and a TEXT, got 1 arguments")
+        try expect(["attention", folder, "the", "--layers", "2"], status: 2, "--layers 2: the model has layers 0…1")
+        try expect(["attention", folder, "the", "--heads", "0,x"], status: 2, "--heads 0,x: the model has heads 0…1")
+        try expect(["attention", folder, "the", "--scale", "cubic"], status: 2, "--scale cubic: expected linear or log")
+        try expect(["tokenize"], status: 2, "expected one TEXT, got 0")
+        try expect(["inspect", "a", "b"], status: 2, "expected one checkpoint folder, got 2")
+        try expect(["gradcheck", "--seed", "-3"], status: 2, "--seed -3: expected a non-negative integer")
+    }
+
+    func testMissingAndUnreadableInputExits1NamingTheFile() throws {
+        let work = try temporaryFolder("walkthrough-errors")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let missing = work.appendingPathComponent("nothing-here").path
+        let text = tinyCheckpoint.text.path, folder = tinyCheckpoint.folder.path
+        try expect(["train", missing, "--out", work.appendingPathComponent("o").path], status: 1, "\(missing): no such file")
+        let binary = work.appendingPathComponent("binary.txt")
+        try Data([0x66, 0xFF, 0xFE, 0x00]).write(to: binary)
+        try expect(["train", binary.path, "--out", work.appendingPathComponent("o").path], status: 1, "not UTF-8 text")
+        let short = work.appendingPathComponent("short.txt")
+        try "abc".write(to: short, atomically: true, encoding: .utf8)
+        try expect(["train", short.path, "--out", work.appendingPathComponent("o").path], status: 1, "tokens")
+        try expect(["train", text, "--out", folder], status: 1, "already holds a training run")
+        try expect(["train", text, "--out", work.appendingPathComponent("new").path, "--resume"], status: 1, "no checkpoint to resume")
+        try expect(["generate", missing], status: 1, "\(missing): no such file or folder")
+        try expect(["attention", missing, "x"], status: 1, "\(missing): no such file or folder")
+        try expect(["inspect", missing], status: 1, "\(missing): no such file or folder")
+        try expect(["tokenize", "x", "--tokenizer", missing], status: 1, "\(missing): no such file or folder")
+        try expect(["generate", folder, "--prompt", "Zebra€"], status: 1, "unknown character \"Z\"")
+        try expect(["attention", folder, String(repeating: "the cat ", count: 5)], status: 1,
+                   "the text is 40 tokens, more than the model's context of 16")
+
+        // A folder with weights but no tokenizer.
+        let bare = work.appendingPathComponent("bare")
+        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.copyItem(at: tinyCheckpoint.folder.appendingPathComponent(file), to: bare.appendingPathComponent(file))
+        }
+        try expect(["generate", bare.path], status: 1, "no tokenizer: expected char_tokenizer.json, or vocab.json and merges.txt")
+    }
+
+    func testACheckpointThatDoesNotMatchItsConfigNamesTheTensor() throws {
+        let work = try temporaryFolder("walkthrough-mismatch")
+        defer { try? FileManager.default.removeItem(at: work) }
+        func copy(editing edit: (inout [String: Any]) -> Void) throws -> String {
+            let folder = work.appendingPathComponent(UUID().uuidString)
+            try FileManager.default.copyItem(at: tinyCheckpoint.folder, to: folder)
+            let url = folder.appendingPathComponent("config.json")
+            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+            var config = json["config"] as! [String: Any]
+            edit(&config)
+            json["config"] = config
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+            return folder.path
+        }
+        let wider = try copy { $0["hiddenDim"] = 64; $0["ffnDim"] = 256 }
+        try expect(["generate", wider], status: 1, "tensor \"wte.weight\" has shape [18, 32], but the config needs [18, 64]")
+        let deeper = try copy { $0["numLayers"] = 3 }
+        try expect(["attention", deeper, "the"], status: 1, "missing tensors: blocks.2.")
+        try expect(["inspect", deeper], status: 1, "missing tensors: blocks.2.")
+
+        // A weights file cut short.
+        let cut = try copy { _ in }
+        let weights = URL(fileURLWithPath: cut).appendingPathComponent("model.safetensors")
+        let data = try Data(contentsOf: weights)
+        try data.prefix(data.count / 2).write(to: weights)
+        try expect(["generate", cut], status: 1, "\(weights.path): safetensors: tensor \"")
+        try expect(["generate", cut], status: 1, "the file is truncated")
+    }
+}
