@@ -70,7 +70,7 @@ let package = Package(
         // Runs the built walkthrough binary end to end (the dependency makes `swift test` build it).
         .testTarget(
             name: "WalkthroughTests",
-            dependencies: ["walkthrough", "GPT"]),
+            dependencies: ["walkthrough", "GPT", "NDArray"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -51,7 +51,7 @@ func attentionCommand(_ arguments: [String]) {
     case let other: commandUsageError("attention", "--color \(other): expected auto, always or never")
     }
     map.perRowScaling = options["--per-row"] != nil
-    map.width = value("attention", options, "--width", Int.self, where: { $0 >= 20 }, expected: "a whole number ≥ 20")
+    map.width = count("attention", options, "--width", in: 20...10_000)
 
     let ids: [Int]
     do {

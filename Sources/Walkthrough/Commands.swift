@@ -80,6 +80,13 @@ func value<T: LosslessStringConvertible>(_ command: String, _ options: [String: 
     return number
 }
 
+/// The value of `option` as a whole number in `range` (nil when not given); anything else exits 2.
+/// Every count a command reads has bounds, so no flag can overflow the arithmetic behind it.
+func count(_ command: String, _ options: [String: String], _ option: String, in range: ClosedRange<Int>) -> Int? {
+    value(command, options, option, Int.self, where: range.contains,
+          expected: "a whole number from \(grouped(range.lowerBound)) to \(grouped(range.upperBound))")
+}
+
 /// Whether `path` is a readable folder, else exits 1 saying which and why.
 func requireFolder(_ command: String, _ path: String) -> URL {
     var isFolder: ObjCBool = false

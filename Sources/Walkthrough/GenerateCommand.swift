@@ -46,25 +46,25 @@ func generateCommand(_ arguments: [String]) {
     let (model, tokenizer) = loadCheckpoint("generate", positional[0])
 
     var config = GenerationConfig(maxNewTokens: 200, doSample: options["--greedy"] == nil)
-    let positive: (Double) -> Bool = { $0 > 0 }
-    if let n = value("generate", options, "--max-new-tokens", Int.self, where: { $0 >= 0 }) { config.maxNewTokens = n }
+    let positive: (Double) -> Bool = { $0 > 0 && $0.isFinite }
+    if let n = count("generate", options, "--max-new-tokens", in: 0...10_000_000) { config.maxNewTokens = n }
     if let t = value("generate", options, "--temperature", Double.self, where: positive, expected: "a positive number") {
         config.temperature = t
     }
-    config.topK = value("generate", options, "--top-k", Int.self, where: { $0 >= 1 }, expected: "a whole number ≥ 1")
+    config.topK = count("generate", options, "--top-k", in: 1...10_000_000)
     config.topP = value("generate", options, "--top-p", Double.self, where: { $0 > 0 && $0 <= 1 }, expected: "a number in (0, 1]")
     if let r = value("generate", options, "--repetition-penalty", Double.self, where: positive, expected: "a positive number") {
         config.repetitionPenalty = r
     }
-    if let beams = value("generate", options, "--num-beams", Int.self, where: { $0 >= 1 }, expected: "a whole number ≥ 1") {
+    if let beams = count("generate", options, "--num-beams", in: 1...1024) {
         config.numBeams = beams
         if beams > 1 { config.doSample = false }
     }
-    if let x = value("generate", options, "--length-penalty", Double.self) { config.lengthPenalty = x }
+    if let x = value("generate", options, "--length-penalty", Double.self, where: { $0.isFinite }) { config.lengthPenalty = x }
     if let seed = value("generate", options, "--seed", UInt64.self, expected: "a whole number ≥ 0") { config.seed = seed }
     config.useCache = options["--no-cache"] == nil
     let explain = options["--explain"] != nil
-    let candidates = value("generate", options, "--candidates", Int.self, where: { $0 >= 1 }, expected: "a whole number ≥ 1") ?? 5
+    let candidates = count("generate", options, "--candidates", in: 1...1000) ?? 5
     if explain && config.numBeams > 1 { commandUsageError("generate", "--explain shows sampling or greedy steps, not beam search") }
     if let stop = tokenizer.endOfText { config.stopTokens.insert(stop) }
     if let stop = options["--stop"] {
@@ -95,9 +95,9 @@ func generateCommand(_ arguments: [String]) {
     let started = DispatchTime.now().uptimeNanoseconds
     let result = model.generate(prompts: [prompt], config: config, onToken: { _, token in
         history.append(token)
-        let piece = stream.append((try? tokenizer.bytes(of: [token])) ?? [])
+        let piece = stream.append(tokenizer.displayBytes(of: [token]))
         if explain {
-            let text = String(decoding: (try? tokenizer.bytes(of: history)) ?? [], as: UTF8.self)
+            let text = String(decoding: tokenizer.displayBytes(of: history), as: UTF8.self)
             write("text so far: \"" + text.replacingOccurrences(of: "\n", with: "\\n") + "\"\n")
         } else {
             write(piece)
@@ -109,7 +109,7 @@ func generateCommand(_ arguments: [String]) {
                                            decode: decode, using: &mirror)
         write("\n\(explanation)\n")
     })
-    write(stream.finish() + "\n")
+    write((explain ? "" : stream.finish()) + "\n")
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let count = result.newTokens[0].count
     let reason = result.stopReasons[0] == .stopToken ? "a stop token" : "--max-new-tokens"

@@ -3,7 +3,7 @@
 //
 //   textbook i-j-k     C[i, j] += A[i, k]·B[k, j]; the inner loop walks down a column of B
 //   reordered i-k-j    the inner loop walks along rows of B and C: contiguous, vectorised
-//   blocked (ours)     pack blocks of A and B that fit the caches; a 6 × 16 tile of C in registers
+//   blocked (ours)     pack blocks of A and B that fit the caches; a 6-row tile of C in registers
 //
 // The timings are taken as the reader watches (best of a few runs), so they
 // vary from machine to machine and run to run; the products are checked equal.
@@ -56,7 +56,8 @@ func matmulChapter(_ p: Presenter) {
 
         Swapping the two inner loops changes nothing in the arithmetic, only the order of
         memory reads: the innermost loop now runs along a row of b and a row of c, one
-        contiguous stretch each, which the compiler turns into 8-wide SIMD instructions.
+        contiguous stretch each, which the compiler turns into SIMD instructions (several
+        floats per instruction).
         """)
     let (reordered, reorderedSeconds) = timed { multiplyReordered(a.scalars, b.scalars, n) }
     p.code("multiplyReordered(a, b)", rate(flops, reorderedSeconds) + String(format: "   (%.1f× the textbook loop)",
@@ -64,6 +65,13 @@ func matmulChapter(_ p: Presenter) {
     p.pause()
 
     p.step("Blocking: keep the data in the caches and the registers")
+    #if arch(x86_64) && !NDARRAY_NATIVE_FMA
+    let (width, registers, fused) = (8, "twelve 4-float SSE registers", "")
+    #elseif arch(x86_64)
+    let (width, registers, fused) = (16, "twelve 8-float AVX2 registers", " fused")
+    #else
+    let (width, registers, fused) = (16, "twelve 8-float vectors (two NEON registers each)", " fused")
+    #endif
     p.say("""
         The reordered loop still streams all of b through the CPU for every row of a: n rows
         × n² floats. The library's kernel (Kernels/GEMM.swift) cuts the work into blocks sized
@@ -71,17 +79,18 @@ func matmulChapter(_ p: Presenter) {
 
           for each 2048-wide panel of B's columns                         (L3: 2 MB)
             for each 256-deep slice of the inner dimension
-              pack a 144 × 256 block of A, in the order the kernel reads it     (L2)
-              for each 16-wide strip of B: pack it                        (L1)
+              pack a block of up to 144 × 256 of A, in the order the kernel reads it   (L2)
+              for each \(width)-wide strip of B: pack it                        (L1)
                 for each 6 rows of the A block:
-                  micro-kernel: a 6 × 16 tile of C += A[6, 256]·B[256, 16]  (registers)
+                  micro-kernel: a 6 × \(width) tile of C += A[6, 256]·B[256, \(width)]  (registers)
 
-        The micro-kernel keeps its 96 sums in twelve 8-wide SIMD registers for all 256 steps
-        of k. Each step loads 6 values of A and 2 vectors of B and does 12 vector multiply-adds
-        (fused into one instruction each in a `--traits NativeCPU` build):
-        every value loaded is used 6 or 16 times. Memory is touched once per block instead of
-        once per multiply, and the cores spend their time on arithmetic. On top of that the
-        blocks of rows are shared out between the cores.
+        In this build the micro-kernel keeps its \(6 * width) sums in \(registers) for all 256
+        steps of k. Each step reads 6 values of A and 2 vectors of B and does 12\(fused) vector
+        multiply-adds: every value loaded is used 6 or \(width) times. Memory is touched once per
+        block instead of once per multiply, and the cores spend their time on arithmetic. On
+        \(ComputeThreads.count) threads the cores share out C's columns (its rows, when C is taller
+        than wide) in whole tiles; each element still adds its k terms in the same order, so
+        the result is the same bit for bit on any number of threads.
         """)
     let (_, blockedSeconds) = timed { matmul(a, b) }
     p.code("matmul(a, b)             // blocked, packed, \(ComputeThreads.count) threads",
@@ -91,7 +100,7 @@ func matmulChapter(_ p: Presenter) {
     p.code("matmul(big, big)         // [1024, 1024]·[1024, 1024]", rate(2 * 1024 * 1024 * 1024, bigSeconds))
     let worst = max(maxDifference(textbook, reference.scalars), maxDifference(reordered, reference.scalars))
     p.say(worst == 0 ? "The three products are identical, bit for bit: each adds the k terms in the same order."
-          : String(format: "The three products agree to %.1e: fused multiply-adds round once, not twice.", worst))
+          : String(format: "The three products differ by at most %.1e: fused multiply-adds round once, not twice.", worst))
     p.pause()
 }
 

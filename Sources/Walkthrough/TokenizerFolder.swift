@@ -79,6 +79,12 @@ enum FolderTokenizer {
         }
     }
 
+    /// The bytes of `ids`, with an id the vocabulary lacks (a model's V can be padded past the
+    /// tokenizer's size, as nanoGPT pads GPT-2's 50257 to 50304) shown as "<#id>".
+    func displayBytes(of ids: [Int]) -> [UInt8] {
+        ids.flatMap { (try? bytes(of: [$0])) ?? Array("<#\($0)>".utf8) }
+    }
+
     /// One token's text for a label: its characters, with a space shown as "␣" (and an id
     /// that names no token as "#id").
     func label(_ id: Int) -> String {
@@ -100,6 +106,7 @@ struct UTF8Stream {
     /// The text of `bytes` (after what was held back) up to the last complete character.
     mutating func append(_ bytes: [UInt8]) -> String {
         pending += bytes
+        guard !pending.isEmpty else { return "" }
         var end = pending.count
         // Back up over an unfinished multi-byte sequence at the end (at most 3 bytes).
         for back in 1...min(3, pending.count) {

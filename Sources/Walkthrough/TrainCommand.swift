@@ -54,8 +54,8 @@ func trainCommand(_ arguments: [String]) {
         commandUsageError("train", "--resume takes its settings from the checkpoint; \(fixed) cannot change them "
                               + "(only --steps and --threads can be given)")
     }
-    let steps = value("train", options, "--steps", Int.self, where: { $0 >= 0 }, expected: "a whole number ≥ 0")
-    let threads = value("train", options, "--threads", Int.self, where: { $0 >= 1 }, expected: "a whole number ≥ 1")
+    let steps = count("train", options, "--steps", in: (resume ? 0 : 1)...1_000_000_000)
+    let threads = count("train", options, "--threads", in: 1...1024)
     let text = readText("train", positional[0])
     let folder = URL(fileURLWithPath: out)
     let checkpoint = folder.appendingPathComponent(Trainer<Float>.checkpointFileName)
@@ -63,6 +63,10 @@ func trainCommand(_ arguments: [String]) {
     if resume && !exists { inputError("train", "\(checkpoint.path): no checkpoint to resume (train without --resume first)") }
     if !resume && exists {
         inputError("train", "\(out) already holds a training run: --resume to continue it, or choose another --out")
+    }
+    if !resume, let contents = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !contents.isEmpty {
+        inputError("train", "\(out) is not empty (\(contents.sorted().prefix(3).joined(separator: ", "))…): "
+                       + "choose a new or empty folder, so nothing in it is overwritten")
     }
 
     ComputeThreads.withCount(threads ?? ComputeThreads.defaultCount) {
@@ -103,40 +107,39 @@ func newTrainer(folder: URL, text: String, options: [String: String], steps: Int
                               + GPTConfig.presets.map(\.key).joined(separator: ", "))
     }
     model.vocabSize = tokenizer.vocabSize
-    let positive: (Int) -> Bool = { $0 >= 1 }
-    if let layers = value("train", options, "--layers", Int.self, where: positive) { model.numLayers = layers }
-    if let heads = value("train", options, "--heads", Int.self, where: positive) { model.numHeads = heads }
-    if let width = value("train", options, "--width", Int.self, where: positive) {
+    if let layers = count("train", options, "--layers", in: 1...1024) { model.numLayers = layers }
+    if let heads = count("train", options, "--heads", in: 1...1024) { model.numHeads = heads }
+    if let width = count("train", options, "--width", in: 1...65_536) {
         model.hiddenDim = width
         model.ffnDim = 4 * width
     }
-    if let ffn = value("train", options, "--ffn", Int.self, where: positive) { model.ffnDim = ffn }
+    if let ffn = count("train", options, "--ffn", in: 1...262_144) { model.ffnDim = ffn }
     if let dropout = value("train", options, "--dropout", Double.self, where: { $0 >= 0 && $0 < 1 },
                            expected: "a probability in [0, 1)") { model.dropout = dropout }
-    if let context = value("train", options, "--context", Int.self, where: positive) { model.maxSeqLen = context }
+    if let context = count("train", options, "--context", in: 1...65_536) { model.maxSeqLen = context }
     if let problem = model.problem { commandUsageError("train", "the model cannot be built: \(problem)") }
 
     var training = TrainingConfig.shakespeareChar
     training.contextLength = model.maxSeqLen
     training.steps = steps ?? training.steps
-    let count: (Int) -> Bool = { $0 >= 0 }
-    if let batch = value("train", options, "--batch-size", Int.self, where: positive) { training.batchSize = batch }
-    if let accumulation = value("train", options, "--grad-accum", Int.self, where: positive) {
+    let stepCount = 0...1_000_000_000
+    if let batch = count("train", options, "--batch-size", in: 1...65_536) { training.batchSize = batch }
+    if let accumulation = count("train", options, "--grad-accum", in: 1...65_536) {
         training.gradientAccumulation = accumulation
     }
-    let rate = value("train", options, "--lr", Double.self, where: { $0 > 0 }, expected: "a positive number") ?? 1e-3
-    let minRate = value("train", options, "--min-lr", Double.self, where: { $0 >= 0 }) ?? rate / 10
-    let warmup = value("train", options, "--warmup", Int.self, where: count) ?? min(100, training.steps / 10)
-    let decay = value("train", options, "--decay-steps", Int.self, where: count) ?? training.steps
+    let rate = value("train", options, "--lr", Double.self, where: { $0 > 0 && $0.isFinite }, expected: "a positive number") ?? 1e-3
+    let minRate = value("train", options, "--min-lr", Double.self, where: { $0 >= 0 && $0.isFinite }) ?? rate / 10
+    let warmup = count("train", options, "--warmup", in: stepCount) ?? min(100, training.steps / 10)
+    let decay = count("train", options, "--decay-steps", in: stepCount) ?? training.steps
     training.schedule = .warmupCosine(maxLR: rate, warmupSteps: warmup, decaySteps: decay, minLR: minRate)
-    if let lambda = value("train", options, "--weight-decay", Double.self, where: { $0 >= 0 }) { training.weightDecay = lambda }
-    if let clip = value("train", options, "--clip", Double.self, where: { $0 >= 0 }) {
+    if let lambda = value("train", options, "--weight-decay", Double.self, where: { $0 >= 0 && $0.isFinite }) { training.weightDecay = lambda }
+    if let clip = value("train", options, "--clip", Double.self, where: { $0 >= 0 && $0.isFinite }) {
         training.gradientClip = clip > 0 ? clip : nil
     }
-    if let every = value("train", options, "--eval-every", Int.self, where: count) { training.evalEvery = every }
-    if let batches = value("train", options, "--eval-batches", Int.self, where: positive) { training.evalBatches = batches }
-    if let every = value("train", options, "--checkpoint-every", Int.self, where: count) { training.checkpointEvery = every }
-    if let every = value("train", options, "--log-every", Int.self, where: positive) { training.logEvery = every }
+    if let every = count("train", options, "--eval-every", in: stepCount) { training.evalEvery = every }
+    if let batches = count("train", options, "--eval-batches", in: 1...1_000_000) { training.evalBatches = batches }
+    if let every = count("train", options, "--checkpoint-every", in: stepCount) { training.checkpointEvery = every }
+    if let every = count("train", options, "--log-every", in: 1...1_000_000_000) { training.logEvery = every }
     if let seed = value("train", options, "--seed", UInt64.self) { training.seed = seed }
     if let problem = training.problem { commandUsageError("train", problem) }
 
@@ -197,8 +200,7 @@ func makeTokenizer(text: String, options: [String: String]) -> FolderTokenizer {
     case "char":
         return .characters(CharTokenizer(text: text))
     case "bpe":
-        let size = value("train", options, "--vocab-size", Int.self, where: { $0 > 257 },
-                         expected: "a whole number above 257 (the 256 bytes and <|endoftext|>)") ?? 512
+        let size = count("train", options, "--vocab-size", in: 258...1_000_000) ?? 512     // 256 bytes, <|endoftext|>, a merge
         print("training a byte-level BPE tokenizer of \(size) tokens on the text…")
         return .bpe(BPETokenizer.train(text: text, vocabSize: size, specialTokens: ["<|endoftext|>"]))
     default:

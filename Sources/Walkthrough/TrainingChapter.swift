@@ -61,8 +61,9 @@ func trainingChapter(_ p: Presenter, seed: UInt64) {
         p.say(String(format: "  step %3d: lr %.2e", step, schedule.learningRate(at: step)))
     }
     p.say("""
-        A linear warmup (Adam's v starts at 0, so its first steps are unreliably large), then a
-        half cosine down to minLR: big steps while the loss is far from its floor, small ones
+        A linear warmup first: on random weights the gradients are large and Adam's running
+        averages rest on a handful of steps, so full-size steps would throw the model far. Then
+        a half cosine down to minLR: big steps while the loss is far from its floor, small ones
         to settle.
         """)
     p.pause()
@@ -85,14 +86,15 @@ func trainingChapter(_ p: Presenter, seed: UInt64) {
     resumed.extend(toSteps: 600)
     p.code("let resumed = try Trainer.resume(from: folder, data: data)", "at step \(resumed.step)")
     try! resumed.run(checkpointDirectory: folder, log: { p.say("  " + $0) })
-    trainer.extend(toSteps: 600)
-    try! trainer.run(log: { _ in })
-    let same = resumed.model.namedParameters.map(\.value) == trainer.model.namedParameters.map(\.value)
-    p.code("resumed.model's weights == those of a run that never stopped", same)
+    var straightRng = SeededGenerator(seed: seed)
+    let straight = Trainer(model: GPTModel<Float>(config: config, using: &straightRng), data: data, config: training)
+    try! straight.run(log: { _ in })
+    let same = resumed.model.namedParameters.map(\.value) == straight.model.namedParameters.map(\.value)
+    p.code("resumed.model's weights == those of a run of 600 steps that never stopped", same)
     p.say("""
         The checkpoint holds the weights, Adam's m and v and its step count, the batch generator
-        and every dropout stream, so the resumed run draws the same batches and takes the same
-        steps as one that never stopped, bit for bit.
+        and every dropout stream (evaluation draws from streams of its own), so the resumed run
+        draws the same batches and takes the same steps as one that never stopped, bit for bit.
         """)
     p.say(resumed.lossCurve(width: 60, height: 10))
     p.say("""

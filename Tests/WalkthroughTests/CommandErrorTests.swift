@@ -16,23 +16,37 @@ final class CommandErrorTests: XCTestCase {
     }
 
     func testUsageErrorsExit2() throws {
+        let work = try temporaryFolder("walkthrough-usage")
+        defer { try? FileManager.default.removeItem(at: work) }
         let folder = tinyCheckpoint.folder.path, text = tinyCheckpoint.text.path
+        let out = work.appendingPathComponent("never-written").path     // no usage error may create it
         try expect(["train", text], status: 2, "--out DIR is required")
-        try expect(["train", "--out", "x"], status: 2, "expected one text FILE, got 0")
-        try expect(["train", text, "--out", "x", "--steps"], status: 2, "--steps needs a value")
-        try expect(["train", text, "--out", "x", "--steps", "-1"], status: 2, "--steps -1: expected a whole number ≥ 0")
-        try expect(["train", text, "--out", "x", "--lr", "fast"], status: 2, "--lr fast: expected a positive number")
-        try expect(["train", text, "--out", "x", "--preset", "huge"], status: 2, "unknown preset 'huge'")
-        try expect(["train", text, "--out", "x", "--heads", "3"], status: 2, "the model cannot be built")
-        try expect(["train", text, "--out", "x", "--tokenizer", "bpe", "--vocab-size", "10"], status: 2,
-                   "--vocab-size 10: expected a whole number above 257")
-        try expect(["train", text, "--out", "x", "--vocab-size", "300"], status: 2, "--vocab-size is for --tokenizer bpe")
-        try expect(["train", text, "--out", folder, "--resume", "--lr", "1"], status: 2, "--lr cannot change them")
-        try expect(["train", text, "--out", "x", "--frobnicate", "1"], status: 2, "unknown option '--frobnicate'")
+        try expect(["train", "--out", out], status: 2, "expected one text FILE, got 0")
+        try expect(["train", text, "--out", out, "--steps"], status: 2, "--steps needs a value")
+        try expect(["train", text, "--out", out, "--steps", "-1"], status: 2, "--steps -1: expected a whole number from 1 to 1,000,000,000")
+        try expect(["train", text, "--out", out, "--steps", "0"], status: 2, "--steps 0: expected a whole number from 1")
+        try expect(["train", text, "--out", out, "--batch-size", "4611686018427387904"], status: 2,
+                   "--batch-size 4611686018427387904: expected a whole number from 1 to 65,536")
+        try expect(["train", text, "--out", out, "--width", "99999999999"], status: 2, "--width 99999999999: expected")
+        try expect(["train", text, "--out", out, "--lr", "fast"], status: 2, "--lr fast: expected a positive number")
+        try expect(["train", text, "--out", out, "--lr", "inf"], status: 2, "--lr inf: expected a positive number")
+        try expect(["train", text, "--out", out, "--preset", "huge"], status: 2, "unknown preset 'huge'")
+        try expect(["train", text, "--out", out, "--heads", "3"], status: 2, "the model cannot be built")
+        try expect(["train", text, "--out", out, "--tokenizer", "bpe", "--vocab-size", "10"], status: 2,
+                   "--vocab-size 10: expected a whole number from 258 to 1,000,000")
+        try expect(["train", text, "--out", out, "--vocab-size", "300"], status: 2, "--vocab-size is for --tokenizer bpe")
+        try expect(["train", text, "--out", out, "--frobnicate", "1"], status: 2, "unknown option '--frobnicate'")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a usage error wrote \(out)")
+        let copy = work.appendingPathComponent("copy")
+        try FileManager.default.copyItem(at: tinyCheckpoint.folder, to: copy)
+        try expect(["train", text, "--out", copy.path, "--resume", "--lr", "1"], status: 2, "--lr cannot change them")
+        try expect(["train", text, "--out", copy.path, "--resume", "--steps", "10"], status: 2,
+                   "--steps 10: the run is already at step 30")
         try expect(["generate"], status: 2, "expected one checkpoint folder, got 0")
         try expect(["generate", folder, "--temperature", "0"], status: 2, "--temperature 0: expected a positive number")
         try expect(["generate", folder, "--top-p", "2"], status: 2, "--top-p 2: expected a number in (0, 1]")
-        try expect(["generate", folder, "--top-k", "0"], status: 2, "--top-k 0: expected a whole number ≥ 1")
+        try expect(["generate", folder, "--top-k", "0"], status: 2, "--top-k 0: expected a whole number from 1 to 10,000,000")
+        try expect(["generate", folder, "--num-beams", "9999999999999"], status: 2, "--num-beams 9999999999999: expected")
         try expect(["generate", folder, "--explain", "--num-beams", "2"], status: 2, "not beam search")
         try expect(["generate", folder, "--max-new-tokens"], status: 2, "--max-new-tokens needs a value")
         try expect(["attention", folder], status: 2, "expected a checkpoint folder and a TEXT, got 1 arguments")
@@ -40,6 +54,8 @@ final class CommandErrorTests: XCTestCase {
         try expect(["attention", folder, "the", "--heads", "0,x"], status: 2, "--heads 0,x: the model has heads 0…1")
         try expect(["attention", folder, "the", "--scale", "cubic"], status: 2, "--scale cubic: expected linear or log")
         try expect(["tokenize"], status: 2, "expected one TEXT, got 0")
+        try expect(["tokenize", "x", "--tokenizer"], status: 2, "--tokenizer needs a value")
+        try expect(["tokenize", "x", "--bogus", "1"], status: 2, "unknown option '--bogus'")
         try expect(["inspect", "a", "b"], status: 2, "expected one checkpoint folder, got 2")
         try expect(["gradcheck", "--seed", "-3"], status: 2, "--seed -3: expected a non-negative integer")
     }
@@ -57,14 +73,28 @@ final class CommandErrorTests: XCTestCase {
         try "abc".write(to: short, atomically: true, encoding: .utf8)
         try expect(["train", short.path, "--out", work.appendingPathComponent("o").path], status: 1, "tokens")
         try expect(["train", text, "--out", folder], status: 1, "already holds a training run")
+        let occupied = work.appendingPathComponent("occupied")
+        try FileManager.default.createDirectory(at: occupied, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: occupied.appendingPathComponent("notes.txt"))
+        try expect(["train", text, "--out", occupied.path], status: 1, "is not empty (notes.txt…)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: occupied.path), ["notes.txt"])
         try expect(["train", text, "--out", work.appendingPathComponent("new").path, "--resume"], status: 1, "no checkpoint to resume")
         try expect(["generate", missing], status: 1, "\(missing): no such file or folder")
         try expect(["attention", missing, "x"], status: 1, "\(missing): no such file or folder")
         try expect(["inspect", missing], status: 1, "\(missing): no such file or folder")
+        try expect(["inspect", work.path], status: 1, "config.json is missing")
         try expect(["tokenize", "x", "--tokenizer", missing], status: 1, "\(missing): no such file or folder")
         try expect(["generate", folder, "--prompt", "Zebra€"], status: 1, "unknown character \"Z\"")
         try expect(["attention", folder, String(repeating: "the cat ", count: 5)], status: 1,
                    "the text is 40 tokens, more than the model's context of 16")
+
+        // Resuming on another text of the same length and characters.
+        let resumable = work.appendingPathComponent("resumable")
+        try FileManager.default.copyItem(at: tinyCheckpoint.folder, to: resumable)
+        let other = work.appendingPathComponent("other.txt")
+        try trainingText.replacingOccurrences(of: "cat", with: "tac").write(to: other, atomically: true, encoding: .utf8)
+        try expect(["train", other.path, "--out", resumable.path, "--resume", "--steps", "40"], status: 1,
+                   "it was trained on another token stream of the same length")
 
         // A folder with weights but no tokenizer.
         let bare = work.appendingPathComponent("bare")

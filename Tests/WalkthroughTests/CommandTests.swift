@@ -32,8 +32,11 @@ final class CommandTests: XCTestCase {
         let work = try temporaryFolder("walkthrough-resume")
         defer { try? FileManager.default.removeItem(at: work) }
         let text = tinyCheckpoint.text.path
-        let shared = ["--preset", "tiny", "--context", "16", "--batch-size", "4", "--eval-every", "0", "--log-every", "10",
-                      "--seed", "7", "--warmup", "3", "--decay-steps", "40", "--dropout", "0.1"]
+        // Evaluation on (every 10 steps, and at the end of each part), dropout on, stopped at a step that is no
+        // multiple of either. The schedule is the first run's (--decay-steps 40), as a resumed run keeps it.
+        let shared = ["--preset", "tiny", "--context", "16", "--batch-size", "4", "--eval-every", "10", "--eval-batches", "2",
+                      "--log-every", "10", "--seed", "7", "--warmup", "3", "--decay-steps", "40", "--dropout", "0.1",
+                      "--checkpoint-every", "7"]
         let straight = try walkthrough(["train", text, "--out", work.appendingPathComponent("a").path, "--steps", "40"] + shared)
         XCTAssertEqual(straight.status, 0, straight.errors)
         let first = try walkthrough(["train", text, "--out", work.appendingPathComponent("b").path, "--steps", "25"] + shared)
@@ -42,6 +45,10 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.errors)
         XCTAssertTrue(resumed.output.contains("resuming at step 25 of 40"), resumed.output)
         XCTAssertTrue(resumed.output.contains("step 40/40"))
+        // The evaluations at the steps both runs made are the same too.
+        let evaluation30 = { (run: WalkthroughRun) in run.output.split(separator: "\n").first { $0.hasPrefix("step 30: ") } }
+        XCTAssertEqual(evaluation30(straight), evaluation30(resumed))
+        XCTAssertNotNil(evaluation30(straight))
         let a = try Data(contentsOf: work.appendingPathComponent("a/model.safetensors"))
         let b = try Data(contentsOf: work.appendingPathComponent("b/model.safetensors"))
         XCTAssertEqual(a, b, "the resumed run's weights differ from the uninterrupted run's")
@@ -78,6 +85,10 @@ final class CommandTests: XCTestCase {
         let tables = explained.output.components(separatedBy: "next token after ").count - 1
         XCTAssertEqual(tables, 25)
         XCTAssertTrue(explained.output.contains("(temperature 0.9, top-k 8, top-p 0.95, repetition penalty 1.0)"))
+        // Each table's draw is the token generate chose next (the tables follow the sampler's own stream).
+        let drawn = explained.output.split(separator: "\n").filter { $0.contains("tokens can be drawn; drawn: ") }
+            .map { line in Int(line.split(separator: "(id ").last!.dropLast())! }
+        XCTAssertEqual(drawn, model.generate(prompts: [prompt], config: config).newTokens[0])
         let last = explained.output.split(separator: "\n").last { $0.hasPrefix("text so far: ") }!
         XCTAssertEqual(String(last), "text so far: \"" + expected.replacingOccurrences(of: "\n", with: "\\n") + "\"")
 
@@ -88,6 +99,25 @@ final class CommandTests: XCTestCase {
         config = .beamSearch(numBeams: 3, maxNewTokens: 6)
         let beams = try walkthrough(["generate", folder.path, "--prompt", "the c", "--num-beams", "3", "--max-new-tokens", "6"])
         XCTAssertEqual(beams.output, try tokenizer.decode(model.generate(prompts: [prompt], config: config).sequences[0]) + "\n")
+    }
+
+    func testGenerateShowsATokenTheTokenizerLacksAsItsId() throws {
+        // A model whose V is larger than its tokenizer (as nanoGPT pads GPT-2's 50257 to 50304).
+        let work = try temporaryFolder("walkthrough-padded")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let folder = work.appendingPathComponent("run")
+        try FileManager.default.copyItem(at: tinyCheckpoint.folder, to: folder)
+        let full = try CharTokenizer(contentsOf: folder.appendingPathComponent("char_tokenizer.json"))
+        let short = try CharTokenizer(characters: Array(full.characters.prefix(10)))        // "\n", " ", ".", a…h
+        try short.write(to: folder.appendingPathComponent("char_tokenizer.json"))
+        let model = try GPTModel<Float>.load(from: folder)
+        let config = GenerationConfig.sampling(maxNewTokens: 30, seed: 4)
+        let tokens = model.generate(prompts: [try short.encode("a cab")], config: config).newTokens[0]
+        XCTAssertTrue(tokens.contains { $0 >= 10 }, "the test needs a token past the short vocabulary")
+        let expected = "a cab" + (try tokens.map { $0 < 10 ? try short.decode([$0]) : "<#\($0)>" }).joined()
+        let run = try walkthrough(["generate", folder.path, "--prompt", "a cab", "--max-new-tokens", "30", "--seed", "4"])
+        XCTAssertEqual(run.status, 0, run.errors)
+        XCTAssertEqual(run.output, expected + "\n")
     }
 
     func testGenerateFromAHuggingFaceGPT2FolderMatchesTransformersGreedyText() throws {
@@ -130,11 +160,16 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(tokenize.status, 0, tokenize.errors)
         XCTAssertTrue(tokenize.output.hasPrefix("ids:    \(tokenizer.encode("The quick brown fox"))\n"), tokenize.output)
         XCTAssertTrue(tokenize.output.contains("rank "), "the BPE merge steps are missing")
+        let pieces = try walkthrough(["tokenize", "Hello there", "--tokenizer", gpt2Folder.path])
+        XCTAssertTrue(pieces.output.contains("pieces: \"H\" \"e\" \"ll\" \"o\" \"Ġthe\" \"re\"\n"), pieces.output)
+        let characters = try walkthrough(["tokenize", "abca"])
+        XCTAssertTrue(characters.output.contains("ids:    [0, 1, 2, 0]\n"), characters.output)
 
         let inspect = try walkthrough(["inspect", gpt2Folder.path])
         XCTAssertEqual(inspect.status, 0, inspect.errors)
         XCTAssertTrue(inspect.output.contains("import report (huggingface-gpt2)"))
         XCTAssertTrue(inspect.output.contains("missing: none\nunexpected: none"))
+        XCTAssertTrue(inspect.output.contains("tied to wte.weight"))                 // GPT-2's lm_head
         let ours = try walkthrough(["inspect", tinyCheckpoint.folder.path])
         XCTAssertTrue(ours.output.contains("import report (gptfromscratch)"))
         let model = try GPTModel<Float>.load(from: tinyCheckpoint.folder)

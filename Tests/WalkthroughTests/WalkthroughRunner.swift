@@ -59,7 +59,7 @@ func temporaryFolder(_ name: String) throws -> URL {
     return folder
 }
 
-/// The text the command tests train on: short lines over a small alphabet (28 characters).
+/// The text the command tests train on: short lines over a small alphabet (18 characters).
 let trainingText = (0..<120).map { i in
     ["the cat sat on the mat.", "a dog ran to the cat.", "the bird saw a dog."][i % 3] + "\n"
 }.joined()

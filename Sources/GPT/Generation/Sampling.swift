@@ -176,12 +176,17 @@ public enum Sampling {
     /// - Parameters:
     ///   - logits: the model's logits for the last position, [V]
     ///   - history: the tokens so far (for the repetition penalty)
-    ///   - candidates: how many rows to show, best first
+    ///   - config: the sampler's settings (`config.problem` must be nil)
+    ///   - candidates: how many rows to show, best first (at least 1)
     ///   - contextLength: the number of tokens the model read (for the heading)
     ///   - decode: a token's text for the table
+    ///   - generator: the sampling stream; one draw is taken from it when `config.doSample`
+    /// - Returns: the candidates' probabilities after each step, and the token chosen
     public static func explain(_ logits: [Double], history: [Int], config: GenerationConfig, candidates count: Int,
                                contextLength: Int, decode: ((Int) -> String)? = nil,
                                using generator: inout SeededGenerator) -> NextTokenExplanation {
+        if let problem = config.problem { modelFailure("Sampling.explain", problem) }
+        if count < 1 { modelFailure("Sampling.explain", "candidates must be at least 1, not \(count)") }
         var logits = logits
         applyRepetitionPenalty(&logits, history: history, penalty: config.repetitionPenalty)
         let raw = softmax(logits)

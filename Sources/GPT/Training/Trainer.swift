@@ -64,7 +64,7 @@ public final class Trainer<Scalar: NDFloatingPoint> {
     public private(set) var config: TrainingConfig
     /// AdamW, with its moments.
     public internal(set) var optimizer: Adam<Scalar>
-    /// The generator every batch is drawn from.
+    /// The generator every training batch is drawn from (evaluation has streams of its own).
     public internal(set) var generator: SeededGenerator
     /// Steps done.
     public internal(set) var step = 0
@@ -165,6 +165,11 @@ public final class Trainer<Scalar: NDFloatingPoint> {
 
     /// The mean loss over `config.evalBatches` random batches of each part, in evaluation mode
     /// (no dropout); appended to `evaluations`. nanoGPT's estimate_loss.
+    ///
+    /// The batches come from a stream of their own, seeded by `config.seed` and `step`, never from
+    /// the training batches' generator: evaluating more often, less often or not at all leaves the
+    /// training run unchanged, and a run stopped at step N and extended takes the same steps as one
+    /// started with the longer count (given the same schedule).
     @discardableResult
     @_specialize(where Scalar == Float)
     public func evaluate() -> Evaluation {
@@ -172,10 +177,11 @@ public final class Trainer<Scalar: NDFloatingPoint> {
         model.eval()
         defer { model.train() }
         var means: [Double] = []
+        var batches = SeededGenerator(seed: (config.seed ^ 0x5851_F42D_4C95_7F2D) &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
         for split in [TokenDataset.Split.train, .validation] {
             var total = 0.0
             for _ in 0..<config.evalBatches {
-                let (x, y) = data.batch(split, batchSize: config.batchSize, contextLength: config.contextLength, using: &generator)
+                let (x, y) = data.batch(split, batchSize: config.batchSize, contextLength: config.contextLength, using: &batches)
                 total += model.computeLoss(inputIds: x, targets: y)
             }
             means.append(total / Double(config.evalBatches))

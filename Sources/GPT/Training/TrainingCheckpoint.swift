@@ -29,6 +29,19 @@ struct TrainerState: Codable {
     var history: [TrainingRecord]
     var evaluations: [Evaluation]
     var trainTokens: Int, validationTokens: Int
+    /// FNV-1a of the whole token stream (absent in checkpoints written before it was added).
+    var tokensFingerprint: UInt64?
+}
+
+extension TokenDataset {
+    /// FNV-1a over every token of both parts: two streams of the same length that differ anywhere differ here.
+    var fingerprint: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for token in train + validation {
+            hash = (hash ^ UInt64(truncatingIfNeeded: token)) &* 0x100_0000_01B3
+        }
+        return hash
+    }
 }
 
 extension GPTModel {
@@ -56,7 +69,7 @@ extension Trainer {
         let state = TrainerState(step: step, optimizerSteps: optimizer.stepCount, generator: generator,
                                  dropoutGenerators: model.dropoutLayers.map(\.generator), history: history,
                                  evaluations: evaluations, trainTokens: data.train.count,
-                                 validationTokens: data.validation.count)
+                                 validationTokens: data.validation.count, tokensFingerprint: data.fingerprint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -96,6 +109,14 @@ extension Trainer {
                 path: url.path, reason: "it was trained on \(state.trainTokens) + \(state.validationTokens) tokens, "
                     + "not this stream's \(data.train.count) + \(data.validation.count)")
         }
+        if let saved = state.tokensFingerprint, saved != data.fingerprint {
+            throw TrainingError.invalidCheckpoint(path: url.path, reason: "it was trained on another token stream of "
+                                                      + "the same length (another text, or another tokenizer)")
+        }
+        if config.contextLength > modelConfig.maxSeqLen {
+            throw TrainingError.invalidCheckpoint(path: url.path, reason: "its context length \(config.contextLength) "
+                                                      + "exceeds the model's maxSeqLen \(modelConfig.maxSeqLen)")
+        }
         var rng = SeededGenerator(seed: 0)
         let model = GPTModel<Scalar>(config: modelConfig, initialization: .zeros, using: &rng)
         var report = CheckpointReport(format: "gptfromscratch-training")
@@ -106,7 +127,13 @@ extension Trainer {
         let trainer = Trainer(model: model, data: data, config: config)
         var moments: [String: (m: NDArray<Scalar>, v: NDArray<Scalar>)] = [:]
         for name in trainer.gradients.names where file.tensors["optimizer.m." + name] != nil {
-            moments[name] = (try file.array("optimizer.m." + name), try file.array("optimizer.v." + name))
+            let (m, v): (NDArray<Scalar>, NDArray<Scalar>) = (try file.array("optimizer.m." + name),
+                                                              try file.array("optimizer.v." + name))
+            let shape = model.parameter(named: name)!.shape
+            for (moment, value) in [("m", m), ("v", v)] where value.shape != shape {
+                throw CheckpointError.shapeMismatch(tensor: "optimizer.\(moment).\(name)", expected: shape, found: value.shape)
+            }
+            moments[name] = (m, v)
         }
         trainer.optimizer.restore(stepCount: state.optimizerSteps, moments: moments)
         let dropouts = model.dropoutLayers
