@@ -6,6 +6,9 @@
 //
 // The tour needs no files: the GPT and training chapters train their own small
 // models on a built-in copying task, a few seconds each.
+//
+//   Chapters/   the tour, one file per chapter, and Presenter.swift (headings, pauses)
+//   Commands/   train, generate, attention, tokenize, inspect, gradcheck (Commands.swift lists them)
 
 import Foundation
 
