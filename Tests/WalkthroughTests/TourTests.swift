@@ -4,7 +4,16 @@
 import XCTest
 
 final class TourTests: XCTestCase {
+    /// The tour trains three models; a debug binary takes most of an hour for them.
+    func skipInDebug() throws {
+        #if DEBUG
+        throw XCTSkip("the tour trains models, far too slowly in debug: run the tests optimised, as the README's "
+                      + "command does (swift test -c release -Xswiftc -enable-testing)")
+        #endif
+    }
+
     func testTheWholeTourRunsStraightThroughPrintingEveryChapterAndItsShapes() throws {
+        try skipInDebug()
         let run = try walkthrough(["--no-pause"])
         XCTAssertEqual(run.status, 0, run.errors)
         let out = run.output
@@ -62,6 +71,7 @@ final class TourTests: XCTestCase {
     }
 
     func testChapterStartsAtTheNamedChapterAndSeedChangesTheRun() throws {
+        try skipInDebug()
         let first = try walkthrough(["--chapter", "training", "--no-pause"])
         XCTAssertEqual(first.status, 0, first.errors)
         XCTAssertFalse(first.output.contains("Chapter 5"))
