@@ -18,10 +18,10 @@ let chapters: [(name: String, summary: String, run: (Presenter) -> Void)] = [
     ("broadcasting", "broadcasting step by step: a bias, a normalisation, the causal mask", broadcastingChapter),
     ("matmul", "matrix multiplication, and why blocking makes it fast (timed)", matmulChapter),
     ("gpt", "train a small GPT, then one forward pass: shapes, attention heatmaps, sampling, the KV cache",
-     { gptChapter($0, seed: seed) }),
-    ("backward", "one backward pass, and the gradient check table", { backwardChapter($0, seed: seed) }),
+     gptChapter),
+    ("backward", "one backward pass, and the gradient check table", backwardChapter),
     ("training", "training by hand and with the Trainer: schedule, checkpoints, resume, the loss curve",
-     { trainingChapter($0, seed: seed) }),
+     trainingChapter),
 ]
 
 let usage = """
@@ -57,7 +57,7 @@ if let name = CommandLine.arguments.dropFirst().first, let command = commands.fi
     exit(0)
 }
 
-nonisolated(unsafe) var seed: UInt64 = 1
+var seed: UInt64 = 1
 var noPause = false
 var startChapter: String? = nil
 var arguments = CommandLine.arguments.dropFirst()
@@ -81,7 +81,7 @@ while let argument = arguments.popFirst() {
     }
 }
 
-let presenter = Presenter(noPause: noPause)
+let presenter = Presenter(noPause: noPause, seed: seed)
 let first = chapters.firstIndex { $0.name == startChapter } ?? 0
 for chapter in chapters[first...] {
     chapter.run(presenter)

@@ -129,6 +129,11 @@ final class TrainerTests: XCTestCase {
         try first.run(checkpointDirectory: scratch, log: { _ in })
         let resumed = try Trainer<Float>.resume(from: scratch, data: data)
         XCTAssertEqual(resumed.step, n)
+        // From the tokens alone (the saved run's context length, the default 90/10 cut): the same run.
+        let fromTokens = try Trainer<Float>.resume(from: scratch, tokens: stream(count: 600))
+        XCTAssertEqual(fromTokens.history, resumed.history)
+        XCTAssertEqual(fromTokens.generator, resumed.generator)
+        XCTAssertEqual(fromTokens.model.namedParameters.map(\.value), resumed.model.namedParameters.map(\.value))
         resumed.extend(toSteps: 2 * n)
         try resumed.run(log: { _ in })
 
@@ -179,6 +184,12 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Trainer<Float>.resume(from: scratch, data: other)) { error in
             guard case .invalidCheckpoint(_, let reason) = error as? TrainingError else { return XCTFail("\(error)") }
             XCTAssertEqual(reason, "it was trained on 540 + 60 tokens, not this stream's 630 + 70")
+        }
+        var shuffled = stream(count: 600)
+        shuffled.swapAt(10, 11)                                             // the same length, one pair swapped
+        XCTAssertThrowsError(try Trainer<Float>.resume(from: scratch, data: try TokenDataset(tokens: shuffled, contextLength: 12))) { error in
+            guard case .invalidCheckpoint(_, let reason) = error as? TrainingError else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "it was trained on another token stream of the same length (another text, or another tokenizer)")
         }
         XCTAssertThrowsError(try Trainer<Float>.resume(from: scratch.appendingPathComponent("nothing"), data: data)) { error in
             XCTAssertEqual(error as? CheckpointError, .missingFile(path: scratch.appendingPathComponent("nothing/training.safetensors").path))

@@ -49,8 +49,9 @@ private func padded(_ s: String, _ width: Int) -> String {
     s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
 }
 
-/// 1234567 → "1,234,567".
-func grouped(_ n: Int) -> String {
+/// 1234567 → "1,234,567": how the summaries, the training log and the walkthrough print counts
+/// (the same in every locale).
+public func grouped(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, ch) in digits.enumerated() {

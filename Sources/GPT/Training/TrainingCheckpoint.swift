@@ -37,10 +37,44 @@ extension TokenDataset {
     /// FNV-1a over every token of both parts: two streams of the same length that differ anywhere differ here.
     var fingerprint: UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for token in train + validation {
-            hash = (hash ^ UInt64(truncatingIfNeeded: token)) &* 0x100_0000_01B3
+        for part in [train, validation] {
+            for token in part { hash = (hash ^ UInt64(truncatingIfNeeded: token)) &* 0x100_0000_01B3 }
         }
         return hash
+    }
+}
+
+/// The resume file's name inside a checkpoint folder (`Trainer.checkpointFileName`).
+let trainingCheckpointFileName = "training.safetensors"
+
+/// A checkpoint's resume file, opened and its metadata decoded.
+struct SavedRun {
+    let url: URL
+    let file: SafeTensorsFile
+    let modelConfig: GPTConfig
+    let config: TrainingConfig
+    let state: TrainerState
+
+    /// Reads `directory`/training.safetensors.
+    /// - Throws: `CheckpointError.missingFile`, or `TrainingError.invalidCheckpoint` naming the metadata key
+    init(directory: URL) throws {
+        url = directory.appendingPathComponent(trainingCheckpointFileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(path: url.path) }
+        file = try openSafeTensors(url)
+        let (file, url) = (file, url)
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let text = file.metadata[key] else {
+                throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata has no \"\(key)\"")
+            }
+            do {
+                return try JSONDecoder().decode(type, from: Data(text.utf8))
+            } catch {
+                throw TrainingError.invalidCheckpoint(path: url.path, reason: "\"\(key)\" cannot be read: \(error)")
+            }
+        }
+        modelConfig = try decode(GPTConfig.self, "model_config")
+        config = try decode(TrainingConfig.self, "training_config")
+        state = try decode(TrainerState.self, "state")
     }
 }
 
@@ -53,7 +87,7 @@ extension GPTModel {
 
 extension Trainer {
     /// The name of the resume file inside a checkpoint folder.
-    public static var checkpointFileName: String { "training.safetensors" }
+    public static var checkpointFileName: String { trainingCheckpointFileName }
 
     /// Writes the whole state to `directory`/training.safetensors (atomically), then the model alone
     /// (model.safetensors, config.json), creating the folder if needed.
@@ -85,22 +119,22 @@ extension Trainer {
     /// - Throws: `TrainingError.invalidCheckpoint` naming the file and what is wrong, or a `CheckpointError`
     @_specialize(where Scalar == Float)
     public static func resume(from directory: URL, data: TokenDataset) throws -> Trainer {
-        let url = directory.appendingPathComponent(checkpointFileName)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(path: url.path) }
-        let file = try openSafeTensors(url)
-        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
-            guard let text = file.metadata[key] else {
-                throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata has no \"\(key)\"")
-            }
-            do {
-                return try JSONDecoder().decode(type, from: Data(text.utf8))
-            } catch {
-                throw TrainingError.invalidCheckpoint(path: url.path, reason: "\"\(key)\" cannot be read: \(error)")
-            }
-        }
-        let modelConfig = try decode(GPTConfig.self, "model_config")
-        let config = try decode(TrainingConfig.self, "training_config")
-        let state = try decode(TrainerState.self, "state")
+        try resume(try SavedRun(directory: directory), data: data)
+    }
+
+    /// `resume(from:data:)` on `tokens` cut 90/10 as `TokenDataset` does by default, with the saved run's
+    /// context length: for a caller that has the text's tokens but not the run's settings.
+    /// - Throws: as `resume(from:data:)`; `TrainingError.notEnoughTokens` for a stream too short
+    @_specialize(where Scalar == Float)
+    public static func resume(from directory: URL, tokens: [Int]) throws -> Trainer {
+        let saved = try SavedRun(directory: directory)
+        return try resume(saved, data: try TokenDataset(tokens: tokens, contextLength: saved.config.contextLength))
+    }
+
+    /// Builds the trainer of a run read from disk, after checking it fits `data`.
+    @_specialize(where Scalar == Float)
+    static func resume(_ saved: SavedRun, data: TokenDataset) throws -> Trainer {
+        let (url, file, modelConfig, config, state) = (saved.url, saved.file, saved.modelConfig, saved.config, saved.state)
         if let problem = modelConfig.problem ?? config.problem {
             throw TrainingError.invalidCheckpoint(path: url.path, reason: problem)
         }

@@ -17,8 +17,9 @@ import NDArray
 import NN
 
 /// Chapter 5: gradients by the chain rule, checked by finite differences.
-func backwardChapter(_ p: Presenter, seed: UInt64) {
+func backwardChapter(_ p: Presenter) {
     p.chapter(5, "One backward pass, and the gradient check")
+    let seed = p.seed
     var config = GPTConfig(vocabSize: 8, maxSeqLen: 6, numLayers: 1, numHeads: 2, hiddenDim: 8, dropout: 0)
     config.ffnDim = 16
     var rng = SeededGenerator(seed: seed)

@@ -31,8 +31,9 @@ func copyingText(lines count: Int, seed: UInt64) -> String {
 }
 
 /// Chapter: a GPT, trained and taken apart.
-func gptChapter(_ p: Presenter, seed: UInt64) {
+func gptChapter(_ p: Presenter) {
     p.chapter(4, "A GPT, one forward pass at a time")
+    let seed = p.seed
     let text = copyingText(lines: 3000, seed: seed)
     let tokenizer = CharTokenizer(text: text)
     p.say("""

@@ -11,9 +11,12 @@ import Foundation
 struct Presenter {
     /// Whether to wait for Enter after each step.
     let pauses: Bool
+    /// The run's seed (--seed): the chapters' training data, weights and samples.
+    let seed: UInt64
 
-    init(noPause: Bool) {
+    init(noPause: Bool, seed: UInt64) {
         pauses = !noPause && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
+        self.seed = seed
     }
 
     /// A chapter heading.

@@ -15,8 +15,9 @@ import GPT
 import NDArray
 
 /// Chapter 6: training, from one hand-written step to a checkpointed run.
-func trainingChapter(_ p: Presenter, seed: UInt64) {
+func trainingChapter(_ p: Presenter) {
     p.chapter(6, "Training, and the loss curve")
+    let seed = p.seed
     let text = copyingText(lines: 2000, seed: seed &+ 1)
     let tokenizer = CharTokenizer(text: text)
     let data = try! TokenDataset(tokens: try! tokenizer.encode(text), contextLength: 28)

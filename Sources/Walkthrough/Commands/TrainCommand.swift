@@ -164,10 +164,7 @@ func newTrainer(folder: URL, text: String, options: [String: String], steps: Int
 func resumeTrainer(folder: URL, text: String, steps: Int?) -> Trainer<Float> {
     let trainer: Trainer<Float>
     do {
-        let tokenizer = try FolderTokenizer(folder: folder)
-        let tokens = try tokenizer.encode(text)
-        let contextLength = try savedTrainingConfig(folder).contextLength
-        trainer = try Trainer<Float>.resume(from: folder, data: try TokenDataset(tokens: tokens, contextLength: contextLength))
+        trainer = try Trainer<Float>.resume(from: folder, tokens: try FolderTokenizer(folder: folder).encode(text))
     } catch {
         inputError("train", "cannot resume \(folder.path): \(error)")
     }
@@ -178,16 +175,6 @@ func resumeTrainer(folder: URL, text: String, steps: Int?) -> Trainer<Float> {
         trainer.extend(toSteps: steps)
     }
     return trainer
-}
-
-/// The training settings stored in a checkpoint's metadata.
-func savedTrainingConfig(_ folder: URL) throws -> TrainingConfig {
-    let url = folder.appendingPathComponent(Trainer<Float>.checkpointFileName)
-    let file = try SafeTensorsFile(contentsOf: url)
-    guard let json = file.metadata["training_config"] else {
-        throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata has no \"training_config\"")
-    }
-    return try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8))
 }
 
 /// The tokenizer --tokenizer asks for: the text's characters, a BPE trained on it, or a folder's.
@@ -218,15 +205,4 @@ func readText(_ command: String, _ path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { inputError(command, "\(path): cannot be read") }
     guard let text = String(validating: data, as: UTF8.self) else { inputError(command, "\(path): not UTF-8 text") }
     return text
-}
-
-/// 1234567 as "1,234,567".
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, digit) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-        out.append(digit)
-    }
-    return (n < 0 ? "-" : "") + out
 }
