@@ -59,8 +59,8 @@ extension ScaledDotProductAttention {
         let scale = Scalar(1 / Double(saved.query.shape[saved.query.ndim - 1]).squareRoot())
         let dDropped = matmul(dOut, saved.value.swappedAxes(-1, -2))           // dD = dO·vᵀ
         let dValue = matmul(saved.dropped.swappedAxes(-1, -2), dOut)           // dv = Dᵀ·dO
-        var dScores = softmaxBackward(dOut: dropout.backward(dDropped, saved.dropout), output: saved.weights)
-        dScores *= scale                                                       // the forward's 1/√HS, once for both
+        // The forward's 1/√HS, applied inside softmax's backward row loop: no extra pass over [T, T].
+        let dScores = softmaxBackward(dOut: dropout.backward(dDropped, saved.dropout), output: saved.weights, scale: scale)
         let dQuery = matmul(dScores, saved.key)                                // dq = dS·k/√HS
         let dKey = matmul(dScores.swappedAxes(-1, -2), saved.query)            // dk = dSᵀ·q/√HS
         return (dQuery, dKey, dValue)
@@ -174,11 +174,8 @@ extension MultiHeadAttention {
         }
         // [dQ dK dV] side by side as qkv's output was, [B, T, 3C]: each head's gradient copied once into place.
         let (b, t) = (dq.shape[0], dq.shape[2])
-        var parts = NDArray<Scalar>(unsafeUninitializedShape: [b, t, 3, numHeads, headDim]) { _ in }
-        parts[.all, .all, 0] = dq.permuted(0, 2, 1, 3)                           // [B, T, NH, HS]
-        parts[.all, .all, 1] = dk.permuted(0, 2, 1, 3)
-        parts[.all, .all, 2] = dv.permuted(0, 2, 1, 3)
-        let dAll = parts.reshaped(b, t, 3 * c)
+        let dAll = stack([dq, dk, dv].map { $0.permuted(0, 2, 1, 3) }, axis: 2)    // [B, T, 3, NH, HS]
+            .reshaped(b, t, 3 * c)
         let dX = qkv.backward(dAll, Linear.Saved(input: saved.queryInput), prefix: prefix + "qkv.", into: &gradients)
         return (dX, nil)
     }

@@ -87,7 +87,11 @@ public func checkGradients(_ inputs: [String: NDArray<Double>], analytic: [Strin
             let error = absolute / (1 + Swift.abs(numeric))
             result.maxAbsoluteError = Swift.max(result.maxAbsoluteError, absolute)
             let size = Swift.max(Swift.abs(a[i]), Swift.abs(numeric))
-            if size >= 1e-8 { result.maxRelativeError = Swift.max(result.maxRelativeError, absolute / size) }
+            if absolute.isNaN {
+                result.maxRelativeError = .nan                                   // never hidden as "rel 0"
+            } else if size >= 1e-8, !result.maxRelativeError.isNaN {
+                result.maxRelativeError = Swift.max(result.maxRelativeError, absolute / size)
+            }
             if worst < 0 || error > result.maxError || error.isNaN {
                 worst = i
                 result.maxError = error

@@ -114,19 +114,19 @@ func sumOfSquares<S: NDFloatingPoint>(_ array: NDArray<S>) -> Double {
             ComputeThreads.forEachRange(blocks, grain: 8) { range in
                 for b in range {
                     // Four running sums (independent chains, so they overlap), then added in a fixed order.
-                    var sums = (0.0, 0.0, 0.0, 0.0)
+                    var lanes = (0.0, 0.0, 0.0, 0.0)
                     var i = b * block
                     let end = Swift.min(values.count, (b + 1) * block)
                     while i + 4 <= end {
                         let (x0, x1, x2, x3) = (Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3]))
-                        sums = (sums.0 + x0 * x0, sums.1 + x1 * x1, sums.2 + x2 * x2, sums.3 + x3 * x3)
+                        lanes = (lanes.0 + x0 * x0, lanes.1 + x1 * x1, lanes.2 + x2 * x2, lanes.3 + x3 * x3)
                         i += 4
                     }
                     while i < end {
-                        sums.0 += Double(x[i]) * Double(x[i])
+                        lanes.0 += Double(x[i]) * Double(x[i])
                         i += 1
                     }
-                    out[b] = (sums.0 + sums.1) + (sums.2 + sums.3)
+                    out[b] = (lanes.0 + lanes.1) + (lanes.2 + lanes.3)
                 }
             }
         }

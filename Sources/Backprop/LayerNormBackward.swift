@@ -88,9 +88,7 @@ extension LayerNorm {
     /// `forward(x)`, keeping x and its statistics.
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
-        if x.shape.last != normalizedShape {
-            fatalError("LayerNorm.forwardSaving: input of shape \(x.shape) does not match normalizedShape \(normalizedShape)")
-        }
+        checkInput(x)
         let (y, mean, rstd) = x.layerNormWithStatistics(weight: weight, bias: bias, eps: eps)   // one pass
         return (y, Saved(input: x, mean: mean, rstd: rstd))
     }

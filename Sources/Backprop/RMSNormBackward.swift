@@ -46,8 +46,10 @@ extension RMSNorm {
     /// `forward(x)`, keeping x and r.
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
-        let rstd = 1 / sqrt((x * x).mean(axis: -1, keepDims: true) + eps)      // [..., 1]
-        return (forward(x), Saved(input: x, rstd: rstd))
+        checkInput(x)
+        let root = sqrt((x * x).mean(axis: -1, keepDims: true) + eps)          // [..., 1], computed once
+        let y = x / root                                                       // forward's operations, so its bits
+        return (weight.map { y * $0 } ?? y, Saved(input: x, rstd: 1 / root))
     }
 
     /// Adds dWeight under `prefix`; returns dX [..., C].

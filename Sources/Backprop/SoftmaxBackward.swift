@@ -16,15 +16,17 @@ import NDArray
 ///   - dOut: dY, e.g. attention weights' gradient [B, NH, Tq, Tk]
 ///   - output: the forward's y, dY's shape
 ///   - axis: the softmax's axis
-/// - Returns: dX, dY's shape
+///   - scale: a factor for every dX (attention passes its 1/√HS here, folded into the row loop)
+/// - Returns: scale · dX, dY's shape
 @_specialize(where S == Float)
-public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArray<S>, axis: Int = -1) -> NDArray<S> {
+public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArray<S>, axis: Int = -1,
+                                               scale: S = 1) -> NDArray<S> {
     guard dOut.shape == output.shape else {
         fatalError("softmaxBackward: dOut \(dOut.shape) and output \(output.shape) must have one shape")
     }
     let last = axis == -1 || axis == output.ndim - 1
     guard last, output.ndim >= 1 else {
-        return output * (dOut - (dOut * output).sum(axis: axis, keepDims: true))   // dX = y·(dY − Σ dY·y)
+        return output * (dOut - (dOut * output).sum(axis: axis, keepDims: true)) * scale   // dX = y·(dY − Σ dY·y)
     }
     // The same formula one row at a time: dot = Σ_j dY_j·y_j, then dX_j = y_j·(dY_j − dot).
     let n = output.shape[output.ndim - 1], rows = output.count / Swift.max(n, 1)
@@ -39,7 +41,7 @@ public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArra
                         let (yr, dr, or) = (yp + row * n, dp + row * n, op + row * n)
                         var dot: S = 0
                         for j in 0..<n { dot += dr[j] * yr[j] }
-                        for j in 0..<n { or[j] = yr[j] * (dr[j] - dot) }
+                        for j in 0..<n { or[j] = scale * yr[j] * (dr[j] - dot) }
                     }
                 }
             }

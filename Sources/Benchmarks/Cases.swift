@@ -141,10 +141,11 @@ let allCases: [BenchCase] = {
         cases.append(BenchCase(group: "gemm transformer", kind: "gemm_wt", dims: dims))
     }
     cases.append(BenchCase(group: "gemm transformer", kind: "gemm", dims: [4, 768, 2304]))
-    // The shakespeare-char step's products (768 tokens, C = 128): x·Wᵀ for qkv and the FFN, dY·W.
+    // The shakespeare-char step's products (768 tokens, C = 128): x·Wᵀ for qkv and the FFN forward
+    // ([M, K, N] = [768, in, out]), and dX = dY·W backward ([768, out, in]).
     for dims in [[768, 128, 384], [768, 128, 512], [768, 512, 128]] {
         cases.append(BenchCase(group: "gemm training", kind: "gemm_wt", dims: dims))
-        cases.append(BenchCase(group: "gemm training", kind: "gemm", dims: dims))
+        cases.append(BenchCase(group: "gemm training", kind: "gemm", dims: [dims[0], dims[2], dims[1]]))
     }
     // Their weight gradients, dW [out, in] = dYᵀ·X over the 768 tokens.
     for dims in [[384, 768, 128], [512, 768, 128], [128, 768, 512]] {

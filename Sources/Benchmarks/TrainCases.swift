@@ -25,11 +25,9 @@ func prepareTrainStep(dims: [Int], part: String = "step", using rng: inout Seede
     var gradients = Gradients(zerosFor: model)
     var optimizer = Adam<Float>.adamW(learningRate: 1e-4, beta2: 0.99, weightDecay: 0.1)
     if part == "forward" { return { Float(model.computeLoss(inputIds: inputs, targets: targets)) } }
-    if part == "update" {                                    // zero, clip and AdamW on fixed gradients
+    if part == "update" {                                    // clip and AdamW, in place, as torch's step does
         _ = model.lossAndGradients(inputIds: inputs, targets: targets, into: &gradients)
-        let fixed = gradients
         return {
-            gradients = fixed
             let norm = clipGradients(&gradients, maxNorm: 1)
             optimizer.step(model, gradients)
             return Float(norm)

@@ -64,8 +64,9 @@ public final class LayerNorm<Scalar: NDFloatingPoint>: Layer {
         return x.layerNormReference(weight: weight, bias: bias, eps: eps)
     }
 
+    /// Stops, naming the layer and both shapes, unless x's last axis is `normalizedShape` (x: [..., C]).
     @inlinable
-    func checkInput(_ x: NDArray<Scalar>) {
+    public func checkInput(_ x: NDArray<Scalar>) {
         if x.shape.last != normalizedShape {
             layerFailure("LayerNorm", "input of shape \(x.shape) does not match normalizedShape \(normalizedShape): "
                             + "\(x.shape.last ?? 0) (axis -1) != \(normalizedShape)")

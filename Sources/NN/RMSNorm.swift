@@ -40,10 +40,7 @@ public final class RMSNorm<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [B, T, C]
     @inlinable
     public func forward(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
-        if x.shape.last != normalizedShape {
-            layerFailure("RMSNorm", "input of shape \(x.shape) does not match normalizedShape \(normalizedShape): "
-                            + "\(x.shape.last ?? 0) (axis -1) != \(normalizedShape)")
-        }
+        checkInput(x)
         let meanSquare = (x * x).mean(axis: -1, keepDims: true)   // [B, T, 1]
         let y = x / sqrt(meanSquare + eps)                        // [B, T, C]
         return weight.map { y * $0 } ?? y
@@ -51,4 +48,13 @@ public final class RMSNorm<Scalar: NDFloatingPoint>: Layer {
 
     /// The same as `forward(_:)`.
     @inlinable public func callAsFunction(_ x: NDArray<Scalar>) -> NDArray<Scalar> { forward(x) }
+
+    /// Stops, naming the layer and both shapes, unless x's last axis is `normalizedShape` (x: [..., C]).
+    @inlinable
+    public func checkInput(_ x: NDArray<Scalar>) {
+        if x.shape.last != normalizedShape {
+            layerFailure("RMSNorm", "input of shape \(x.shape) does not match normalizedShape \(normalizedShape): "
+                            + "\(x.shape.last ?? 0) (axis -1) != \(normalizedShape)")
+        }
+    }
 }

@@ -27,13 +27,17 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testLayerNorm() {
-        let layer = LayerNorm<Double>(normalizedShape: 6)
-        layer.weight = random(6)
-        layer.bias = random(6)
-        let x = random(3, 6), r = random(3, 6)
-        checkLayer(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
-            let (_, saved) = layer.forwardSaving(x)
-            return layer.backward(r, saved, into: &gradients)
+        for affine in [true, false] {                                   // with γ and β, and with neither
+            let layer = LayerNorm<Double>(normalizedShape: 6, elementwiseAffine: affine)
+            if affine {
+                layer.weight = random(6)
+                layer.bias = random(6)
+            }
+            let x = random(3, 6), r = random(3, 6)
+            checkLayer(layer, input: x, dOut: r, forward: { layer($0) }) { gradients in
+                let (_, saved) = layer.forwardSaving(x)
+                return layer.backward(r, saved, into: &gradients)
+            }
         }
     }
 

@@ -114,7 +114,7 @@ public struct Heatmap: Sendable {
         let fit = Swift.max(1, (totalWidth - labelWidth - 3) / 2)
         let shown = columns.map { $0.clamped(to: 0..<cols) } ?? 0..<Swift.min(cols, fit)
 
-        // Each shown value's shade, 0...9, on the whole map's range or its row's.
+        // Each shown value's shade, 0...9, on the range of the shown columns (or of each row's).
         let transform: (Double) -> Double? = { v in
             guard v.isFinite else { return nil }
             return scale == .linear ? v : (v > 0 ? Foundation.log10(v) : nil)
@@ -123,7 +123,7 @@ public struct Heatmap: Sendable {
             let t = part.compactMap(transform)
             guard var high = t.max(), var low = t.min() else { return nil }
             if scale == .log { low = Swift.max(low, high - 4) }
-            if high == low {                                   // one value: it takes the top shade, zeros the lowest
+            if high == low {                          // one value: stretched to 0, so v > 0 is the top shade, v < 0 the lowest
                 if scale == .log { low = high - 4 } else { (low, high) = (Swift.min(low, 0), Swift.max(high, 0)) }
                 if high == low { high = low + 1 }
             }
@@ -195,17 +195,18 @@ public struct Heatmap: Sendable {
 }
 
 /// A label with control characters made visible (a newline token prints as "\n").
-func visible(_ label: String) -> String {
+private func visible(_ label: String) -> String {
     label.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
         .replacingOccurrences(of: "\r", with: "\\r")
 }
 
 /// `text` cut to `limit` characters, ending in "…" when cut.
-func shorten(_ text: String, to limit: Int) -> String {
+private func shorten(_ text: String, to limit: Int) -> String {
     text.count <= limit ? text : String(text.prefix(Swift.max(0, limit - 1))) + "…"
 }
 
-func trimmed(_ line: String) -> String {
+/// `line` without trailing spaces.
+private func trimmed(_ line: String) -> String {
     var line = line
     while line.last == " " { line.removeLast() }
     return line
