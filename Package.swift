@@ -51,21 +51,23 @@ let package = Package(
             dependencies: ["NDArray", "NN", "Backprop", "GPT"],
             path: "Sources/Benchmarks",
             swiftSettings: nativeCPU),
+        // What every test target shares: assertClose and friends, and .npy fixture loading.
+        .target(name: "TestSupport", dependencies: ["NDArray"], path: "Tests/TestSupport"),
         .testTarget(
             name: "NDArrayTests",
-            dependencies: ["NDArray"],
+            dependencies: ["NDArray", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "NNTests",
-            dependencies: ["NN"],
+            dependencies: ["NN", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop"],
+            dependencies: ["Backprop", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GPTTests",
-            dependencies: ["GPT", "Backprop"],
+            dependencies: ["GPT", "Backprop", "TestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built walkthrough binary end to end (the dependency makes `swift test` build it).
         .testTarget(

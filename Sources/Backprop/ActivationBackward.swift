@@ -14,7 +14,7 @@
 // second branch: their gradients follow from the product rule (FeedForward's
 // backward).
 //
-// Depends on: NDArray (activationGradient, ActivationKind).
+// Depends on: NDArray (activationGradient, Activation).
 
 import Foundation
 import NDArray
@@ -26,10 +26,10 @@ import NDArray
 ///   - input: the forward's x, dY's shape
 /// - Returns: dX, dY's shape
 @_specialize(where S == Float)
-public func activationBackward<S: NDFloatingPoint>(_ activation: ActivationKind, dOut: NDArray<S>,
+public func activationBackward<S: NDFloatingPoint>(_ activation: Activation, dOut: NDArray<S>,
                                                    input: NDArray<S>) -> NDArray<S> {
     guard dOut.shape == input.shape else {
-        fatalError("activationBackward(\(activation)): dOut \(dOut.shape) and input \(input.shape) must have one shape")
+        backpropFailure("activationBackward(\(activation))", "dOut \(dOut.shape) and input \(input.shape) must have one shape")
     }
     return activationGradient(activation, dOut: dOut, input: input)
 }

@@ -39,11 +39,8 @@ extension ScaledDotProductAttention {
     public func forwardSaving(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
                               mask: NDArray<Scalar>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
-        let headSize = query.shape[query.ndim - 1]
-        var scores = matmul(query, key.swappedAxes(-1, -2))                   // [B, NH, Tq, Tk]
-        scores *= Scalar(1 / Double(headSize).squareRoot())
-        if let mask { scores += mask }
-        let weights = scores.softmax(axis: -1)
+        checkValue(value, key: key)
+        let weights = self.weights(query: query, key: key, mask: mask)       // the forward's own step: [B, NH, Tq, Tk]
         let (dropped, mask) = dropout.forwardSaving(weights)
         let output = matmul(dropped, value)                                   // [B, NH, Tq, HSv]
         return (output, weights, Saved(query: query, key: key, value: value, weights: weights, dropped: dropped,
@@ -56,6 +53,8 @@ extension ScaledDotProductAttention {
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved)
         -> (dQuery: NDArray<Scalar>, dKey: NDArray<Scalar>, dValue: NDArray<Scalar>) {
+        checkGradientShape("ScaledDotProductAttention.backward", dOut: dOut.shape,
+                           output: saved.dropped.shape.dropLast() + [saved.value.shape[saved.value.ndim - 1]])
         let scale = Scalar(1 / Double(saved.query.shape[saved.query.ndim - 1]).squareRoot())
         let dDropped = matmul(dOut, saved.value.swappedAxes(-1, -2))           // dD = dO·vᵀ
         let dValue = matmul(saved.dropped.swappedAxes(-1, -2), dOut)           // dv = Dᵀ·dO
@@ -119,23 +118,9 @@ extension MultiHeadAttention {
     public func forwardSaving(_ x: NDArray<Scalar>, memory: NDArray<Scalar>? = nil, mask: NDArray<Scalar>? = nil,
                               positions: NDArray<Int>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
-        let c = hiddenDim
-        var q, k, v: NDArray<Scalar>
-        if let memory {
-            q = project(x, rows: 0..<c)
-            let kv = project(memory, rows: c..<(3 * c))
-            (k, v) = (kv[.ellipsis, 0..<c], kv[.ellipsis, c..<(2 * c)])
-        } else {
-            let all = qkv(x)                                                      // [B, T, 3C]
-            (q, k, v) = (all[.ellipsis, 0..<c], all[.ellipsis, c..<(2 * c)], all[.ellipsis, (2 * c)..<(3 * c)])
-        }
-        q = splitHeads(q)
-        k = splitHeads(k)
-        v = splitHeads(v)
-        if let rotary {
-            q = positions.map { rotary(q, positions: $0) } ?? rotary(q)
-            k = positions.map { rotary(k, positions: $0) } ?? rotary(k)
-        }
+        let source = memory ?? x                                                  // keys and values come from here
+        checkInputs(x, source, source)
+        let (q, k, v) = heads(query: x, key: source, value: source, positions: positions)   // the forward's own steps
         let (heads, weights, attentionSaved) = attention.forwardSaving(query: q, key: k, value: v, mask: mask)
         let merged = mergeHeads(heads)                                            // [B, Tq, C]
         let (output, residual) = residualDropout.forwardSaving(proj(merged))
@@ -150,6 +135,7 @@ extension MultiHeadAttention {
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> (dInput: NDArray<Scalar>, dMemory: NDArray<Scalar>?) {
+        checkGradientShape("MultiHeadAttention.backward", dOut: dOut.shape, output: saved.merged.shape)
         let c = hiddenDim
         let dProjected = residualDropout.backward(dOut, saved.residual)
         let dMerged = proj.backward(dProjected, Linear.Saved(input: saved.merged), prefix: prefix + "proj.",

@@ -40,38 +40,39 @@ extension TransformerBlock {
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil, positions: NDArray<Int>? = nil,
                               prefix: String = "") -> (output: NDArray<Scalar>, weights: NDArray<Scalar>, saved: Saved) {
-        switch normPlacement {
-        case .pre:
-            let (h1, s1) = ln1.forwardSaving(x)
-            NumericsCheck.check(h1, prefix + "ln1 forward")
-            var (y, weights, sa) = attn.forwardSaving(h1, mask: mask, positions: positions)
-            NumericsCheck.check(y, prefix + "attn forward")
-            y += x                                                                // x + attn(ln1(x))
-            let (h2, s2) = ln2.forwardSaving(y)
-            NumericsCheck.check(h2, prefix + "ln2 forward")
-            var (out, sf) = ffn.forwardSaving(h2)
-            NumericsCheck.check(out, prefix + "ffn forward")
-            out += y                                                              // y + ffn(ln2(y))
-            return (out, weights, Saved(ln1: s1, ln2: s2, attn: sa, ffn: sf))
-        case .post:
-            var (a, weights, sa) = attn.forwardSaving(x, mask: mask, positions: positions)
+        // The block's own wiring (NormPlacement.residual), with each sublayer's saving forward.
+        var s1, s2: LayerNorm<Scalar>.Saved?, sa: MultiHeadAttention<Scalar>.Saved?, sf: FeedForward<Scalar>.Saved?
+        var weights: NDArray<Scalar>?
+        let y = normPlacement.residual(x, norm: { h in
+            let (n, s) = ln1.forwardSaving(h)
+            NumericsCheck.check(n, prefix + "ln1 forward")
+            s1 = s
+            return n
+        }) { h in
+            let (a, w, s) = attn.forwardSaving(h, mask: mask, positions: positions)
             NumericsCheck.check(a, prefix + "attn forward")
-            a += x
-            let (y, s1) = ln1.forwardSaving(a)                                    // ln1(x + attn(x))
-            NumericsCheck.check(y, prefix + "ln1 forward")
-            var (f, sf) = ffn.forwardSaving(y)
-            NumericsCheck.check(f, prefix + "ffn forward")
-            f += y
-            let (out, s2) = ln2.forwardSaving(f)                                  // ln2(y + ffn(y))
-            NumericsCheck.check(out, prefix + "ln2 forward")
-            return (out, weights, Saved(ln1: s1, ln2: s2, attn: sa, ffn: sf))
+            (weights, sa) = (w, s)
+            return a
         }
+        let out = normPlacement.residual(y, norm: { h in
+            let (n, s) = ln2.forwardSaving(h)
+            NumericsCheck.check(n, prefix + "ln2 forward")
+            s2 = s
+            return n
+        }) { h in
+            let (f, s) = ffn.forwardSaving(h)
+            NumericsCheck.check(f, prefix + "ffn forward")
+            sf = s
+            return f
+        }
+        return (out, weights!, Saved(ln1: s1!, ln2: s2!, attn: sa!, ffn: sf!))
     }
 
     /// Adds every parameter's gradient under `prefix` (e.g. "blocks.3."); returns dX [B, T, C].
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
+        checkGradientShape("TransformerBlock.backward", dOut: dOut.shape, output: saved.ln1.input.shape)
         switch normPlacement {
         case .pre:
             let dH2 = ffn.backward(dOut, saved.ffn, prefix: prefix + "ffn.", into: &gradients)
@@ -122,36 +123,32 @@ extension DecoderBlock {
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>, memory: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
                               memoryMask: NDArray<Scalar>? = nil) -> (output: NDArray<Scalar>, saved: Saved) {
-        switch normPlacement {
-        case .pre:
-            let (h1, s1) = ln1.forwardSaving(x)
-            var (y, _, sa) = selfAttn.forwardSaving(h1, mask: mask)
-            y += x
-            let (h2, s2) = ln2.forwardSaving(y)
-            var (z, _, sc) = crossAttn.forwardSaving(h2, memory: memory, mask: memoryMask)
-            z += y
-            let (h3, s3) = ln3.forwardSaving(z)
-            var (out, sf) = ffn.forwardSaving(h3)
-            out += z
-            return (out, Saved(ln1: s1, ln2: s2, ln3: s3, selfAttn: sa, crossAttn: sc, ffn: sf))
-        case .post:
-            var (a, _, sa) = selfAttn.forwardSaving(x, mask: mask)
-            a += x
-            let (y, s1) = ln1.forwardSaving(a)
-            var (b, _, sc) = crossAttn.forwardSaving(y, memory: memory, mask: memoryMask)
-            b += y
-            let (z, s2) = ln2.forwardSaving(b)
-            var (f, sf) = ffn.forwardSaving(z)
-            f += z
-            let (out, s3) = ln3.forwardSaving(f)
-            return (out, Saved(ln1: s1, ln2: s2, ln3: s3, selfAttn: sa, crossAttn: sc, ffn: sf))
+        // The block's own wiring (NormPlacement.residual), with each sublayer's saving forward.
+        var s1, s2, s3: LayerNorm<Scalar>.Saved?, sa, sc: MultiHeadAttention<Scalar>.Saved?
+        var sf: FeedForward<Scalar>.Saved?
+        let y = normPlacement.residual(x, norm: { let (n, s) = ln1.forwardSaving($0); s1 = s; return n }) { h in
+            let (a, _, s) = selfAttn.forwardSaving(h, mask: mask)
+            sa = s
+            return a
         }
+        let z = normPlacement.residual(y, norm: { let (n, s) = ln2.forwardSaving($0); s2 = s; return n }) { h in
+            let (a, _, s) = crossAttn.forwardSaving(h, memory: memory, mask: memoryMask)
+            sc = s
+            return a
+        }
+        let out = normPlacement.residual(z, norm: { let (n, s) = ln3.forwardSaving($0); s3 = s; return n }) { h in
+            let (f, s) = ffn.forwardSaving(h)
+            sf = s
+            return f
+        }
+        return (out, Saved(ln1: s1!, ln2: s2!, ln3: s3!, selfAttn: sa!, crossAttn: sc!, ffn: sf!))
     }
 
     /// Adds every parameter's gradient under `prefix`; returns dX [B, T, C] and dMemory [B, S, C].
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> (dInput: NDArray<Scalar>, dMemory: NDArray<Scalar>) {
+        checkGradientShape("DecoderBlock.backward", dOut: dOut.shape, output: saved.ln1.input.shape)
         switch normPlacement {
         case .pre:
             var dZ = ln3.backward(ffn.backward(dOut, saved.ffn, prefix: prefix + "ffn.", into: &gradients),
@@ -163,7 +160,7 @@ extension DecoderBlock {
             var dX = ln1.backward(selfAttn.backward(dY, saved.selfAttn, prefix: prefix + "selfAttn.", into: &gradients).dInput,
                                   saved.ln1, prefix: prefix + "ln1.", into: &gradients)
             dX += dY
-            return (dX, dMemory!)
+            return (dX, memoryGradient(dMemory))
         case .post:
             let dF = ln3.backward(dOut, saved.ln3, prefix: prefix + "ln3.", into: &gradients)
             var dZ = ffn.backward(dF, saved.ffn, prefix: prefix + "ffn.", into: &gradients)
@@ -174,7 +171,16 @@ extension DecoderBlock {
             let dA = ln1.backward(dY, saved.ln1, prefix: prefix + "ln1.", into: &gradients)
             var dX = selfAttn.backward(dA, saved.selfAttn, prefix: prefix + "selfAttn.", into: &gradients).dInput
             dX += dA
-            return (dX, dMemory!)
+            return (dX, memoryGradient(dMemory))
         }
     }
+}
+
+/// Cross-attention's dMemory, which it always returns (its saved arrays hold a memory).
+private func memoryGradient<S>(_ dMemory: NDArray<S>?) -> NDArray<S> {
+    guard let dMemory else {
+        backpropFailure("DecoderBlock.backward", "the cross-attention's saved arrays hold no memory: they come from "
+                        + "a self-attention forwardSaving")
+    }
+    return dMemory
 }

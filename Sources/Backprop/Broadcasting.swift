@@ -21,7 +21,7 @@ public func sumToShape<S: NDFloatingPoint>(_ gradient: NDArray<S>, _ shape: [Int
     if gradient.shape == shape { return gradient }
     let lead = gradient.ndim - shape.count
     guard lead >= 0, zip(shape, gradient.shape.dropFirst(lead)).allSatisfy({ $0 == $1 || $0 == 1 }) else {
-        fatalError("sumToShape: shape \(shape) does not broadcast to the gradient's \(gradient.shape)")
+        backpropFailure("sumToShape", "shape \(shape) does not broadcast to the gradient's \(gradient.shape)")
     }
     var axes = Array(0..<lead)                                          // new leading axes
     for (i, size) in shape.enumerated() where size == 1 && gradient.shape[lead + i] != 1 { axes.append(lead + i) }

@@ -22,13 +22,13 @@ import NDArray
 public func crossEntropyBackward<S: NDFloatingPoint>(logits: NDArray<S>, targets: NDArray<Int>, ignoreIndex: Int = -100,
                                                      labelSmoothing: Double = 0, dLoss: Double = 1) -> NDArray<S> {
     guard logits.ndim >= 1, Array(logits.shape.dropLast()) == targets.shape else {
-        fatalError("crossEntropyBackward: logits \(logits.shape) must be targets' shape \(targets.shape) plus V")
+        backpropFailure("crossEntropyBackward", "logits \(logits.shape) must be targets' shape \(targets.shape) plus V")
     }
     let v = logits.shape[logits.ndim - 1], rows = targets.count
     var p = logits.softmax(axis: -1).contiguous()                              // [N, V], then dLogits in place
     let labels = targets.contiguous().scalars
     if let bad = labels.firstIndex(where: { $0 != ignoreIndex && !(0..<v).contains($0) }) {
-        fatalError("crossEntropyBackward: target \(labels[bad]) at position \(bad) is outside the vocabulary 0..<\(v)")
+        backpropFailure("crossEntropyBackward", "target \(labels[bad]) at position \(bad) is outside the vocabulary 0..<\(v)")
     }
     let counted = labels.filter { $0 != ignoreIndex }.count
     let scale = counted == 0 ? 0 : dLoss / Double(counted)

@@ -29,6 +29,7 @@ extension Dropout {
     /// dX = dY · m, dY's shape.
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved) -> NDArray<Scalar> {
-        saved.mask.map { dOut * $0 } ?? dOut
+        if let mask = saved.mask { checkGradientShape("Dropout.backward", dOut: dOut.shape, output: mask.shape) }
+        return saved.mask.map { dOut * $0 } ?? dOut
     }
 }

@@ -31,12 +31,12 @@ public func embeddingBackward<S: NDFloatingPoint>(dOut: NDArray<S>, ids: NDArray
 public func embeddingBackward<S: NDFloatingPoint>(dOut: NDArray<S>, ids: NDArray<Int>, addingInto dWeight: inout NDArray<S>) {
     guard dOut.ndim == ids.ndim + 1, Array(dOut.shape.dropLast()) == ids.shape, dWeight.ndim == 2,
           dWeight.shape[1] == dOut.shape[dOut.ndim - 1] else {
-        fatalError("embeddingBackward: dOut \(dOut.shape) must be ids' shape \(ids.shape) plus C, into [V, C] (got \(dWeight.shape))")
+        backpropFailure("embeddingBackward", "dOut \(dOut.shape) must be ids' shape \(ids.shape) plus C, into [V, C] (got \(dWeight.shape))")
     }
     let (v, c) = (dWeight.shape[0], dWeight.shape[1])
     let labels = ids.contiguous().scalars
     if let bad = labels.first(where: { !(0..<v).contains($0) }) {
-        fatalError("embeddingBackward: id \(bad) is outside the table's \(v) rows")
+        backpropFailure("embeddingBackward", "id \(bad) is outside the table's \(v) rows")
     }
     let dY = dOut.contiguous()
     dY.withUnsafeBufferPointer { dy in

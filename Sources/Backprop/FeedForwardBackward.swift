@@ -35,14 +35,8 @@ extension FeedForward {
     /// - Returns: y [B, T, C] and the saved arrays
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
-        let u = up(x)                                                             // [B, T, F]
-        let g = gate.map { $0(x) }
-        let hidden: NDArray<Scalar>
-        switch variant {
-        case .standard: hidden = activation.apply(u)
-        case .glu: hidden = sigmoid(g!) * u
-        case .swiglu: hidden = silu(g!) * u
-        }
+        let u = up(x), g = gate?(x)                                               // [B, T, F] each
+        let hidden = self.hidden(up: u, gate: g)                                  // FeedForward's own step
         let (y, mask) = dropout.forwardSaving(down(hidden))                       // [B, T, F] → [B, T, C]
         return (y, Saved(input: x, up: u, gate: g, hidden: hidden, dropout: mask))
     }
@@ -51,6 +45,7 @@ extension FeedForward {
     @_specialize(where Scalar == Float)
     public func backward(_ dOut: NDArray<Scalar>, _ saved: Saved, prefix: String = "",
                          into gradients: inout Gradients<Scalar>) -> NDArray<Scalar> {
+        checkGradientShape("FeedForward.backward", dOut: dOut.shape, output: saved.input.shape)
         let dDown = dropout.backward(dOut, saved.dropout)
         let dHidden = down.backward(dDown, Linear.Saved(input: saved.hidden), prefix: prefix + "down.", into: &gradients)
         let dUp: NDArray<Scalar>
@@ -59,7 +54,7 @@ extension FeedForward {
         case .standard where activation == .gelu:
             dUp = geluGradient(dOut: dHidden, input: saved.up, output: saved.hidden)   // Φ read back from h = x·Φ(x)
         case .standard:
-            dUp = activationBackward(ActivationKind(activation), dOut: dHidden, input: saved.up)
+            dUp = activationBackward(activation, dOut: dHidden, input: saved.up)
         case .glu:
             dUp = dHidden * sigmoid(saved.gate!)
             dGate = activationBackward(.sigmoid, dOut: dHidden * saved.up, input: saved.gate!)
@@ -72,17 +67,5 @@ extension FeedForward {
             dInput += gate.backward(dGate, Linear.Saved(input: saved.input), prefix: prefix + "gate.", into: &gradients)
         }
         return dInput
-    }
-}
-
-extension ActivationKind {
-    /// The backward of an NN `Activation`.
-    public init(_ activation: Activation) {
-        switch activation {
-        case .relu: self = .relu
-        case .gelu: self = .gelu
-        case .geluTanh: self = .geluTanh
-        case .silu: self = .silu
-        }
     }
 }

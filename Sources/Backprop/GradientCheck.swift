@@ -64,7 +64,7 @@ public func checkGradients(_ inputs: [String: NDArray<Double>], analytic: [Strin
     for name in inputs.keys.sorted() {
         let x = inputs[name]!
         guard let gradient = analytic[name], gradient.shape == x.shape else {
-            fatalError("checkGradients: the analytic gradient of \(name) must have its shape \(x.shape), "
+            backpropFailure("checkGradients", "the analytic gradient of \(name) must have its shape \(x.shape), "
                        + "not \(analytic[name]?.shape.description ?? "nothing")")
         }
         let a = gradient.scalars

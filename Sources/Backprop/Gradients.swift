@@ -46,10 +46,10 @@ public struct Gradients<Scalar: NDFloatingPoint> {
     /// gradient[name] += value. Traps when `name` is not a parameter or the shapes differ.
     public mutating func accumulate(_ name: String, _ value: NDArray<Scalar>) {
         guard let shape = arrays[name]?.shape else {
-            fatalError("Gradients.accumulate: \"\(name)\" is not a parameter (parameters: \(names.prefix(4).joined(separator: ", "))…)")
+            backpropFailure("Gradients.accumulate", "\"\(name)\" is not a parameter (parameters: \(names.prefix(4).joined(separator: ", "))…)")
         }
         if shape != value.shape {
-            fatalError("Gradients.accumulate: gradient \(value.shape) for \"\(name)\" does not match its shape \(shape)")
+            backpropFailure("Gradients.accumulate", "gradient \(value.shape) for \"\(name)\" does not match its shape \(shape)")
         }
         NumericsCheck.check(value, "gradient of \(name)")
         arrays[name]! += value                                                  // in place: the buffer is not shared
@@ -68,11 +68,11 @@ public struct Gradients<Scalar: NDFloatingPoint> {
     /// for backwards that scatter into a large gradient, such as an embedding table's rows.
     public mutating func modify(_ name: String, _ body: (inout NDArray<Scalar>) -> Void) {
         guard var array = arrays.removeValue(forKey: name) else {
-            fatalError("Gradients.modify: \"\(name)\" is not a parameter (parameters: \(names.prefix(4).joined(separator: ", "))…)")
+            backpropFailure("Gradients.modify", "\"\(name)\" is not a parameter (parameters: \(names.prefix(4).joined(separator: ", "))…)")
         }
         let shape = array.shape
         body(&array)                                                            // held once: written in place
-        if array.shape != shape { fatalError("Gradients.modify: \"\(name)\" changed shape from \(shape) to \(array.shape)") }
+        if array.shape != shape { backpropFailure("Gradients.modify", "\"\(name)\" changed shape from \(shape) to \(array.shape)") }
         NumericsCheck.check(array, "gradient of \(name)")
         arrays[name] = array
     }
@@ -131,5 +131,23 @@ func sumOfSquares<S: NDFloatingPoint>(_ array: NDArray<S>) -> Double {
             }
         }
         return partial.reduce(0, +)
+    }
+}
+
+/// Stops the program with `operation: detail`: how every backward reports a programmer error
+/// (a gradient of the wrong shape, saved arrays from another call), in the words of NDArray's and NN's
+/// messages: the operation, the shapes, the axis.
+@usableFromInline
+func backpropFailure(_ operation: String, _ detail: String) -> Never {
+    fatalError("\(operation): \(detail)")
+}
+
+/// Stops, naming `operation` and both shapes, unless the gradient dOut has the shape of the forward's
+/// output: the check every layer's `backward` makes first.
+@usableFromInline
+func checkGradientShape(_ operation: String, dOut: [Int], output: [Int]) {
+    if dOut != output {
+        backpropFailure(operation, "dOut \(dOut) must have the forward output's shape \(output)"
+                        + (dOut.count == output.count ? "" : " (\(dOut.count) axes, not \(output.count))"))
     }
 }

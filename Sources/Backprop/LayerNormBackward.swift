@@ -28,7 +28,7 @@ public func layerNormBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArr
     -> (dInput: NDArray<S>, dWeight: NDArray<S>?, dBias: NDArray<S>) {
     guard dOut.shape == input.shape, input.ndim >= 1, mean.shape == Array(input.shape.dropLast()),
           rstd.shape == mean.shape else {
-        fatalError("layerNormBackward: dOut \(dOut.shape), input \(input.shape), mean \(mean.shape) and rstd "
+        backpropFailure("layerNormBackward", "dOut \(dOut.shape), input \(input.shape), mean \(mean.shape) and rstd "
                    + "\(rstd.shape) must be [..., C], [..., C], [...] and [...]")
     }
     // Per row of C, with norm = (x − mean)·rstd and dNorm = dY·γ:
@@ -88,8 +88,7 @@ extension LayerNorm {
     /// `forward(x)`, keeping x and its statistics.
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
-        checkInput(x)
-        let (y, mean, rstd) = x.layerNormWithStatistics(weight: weight, bias: bias, eps: eps)   // one pass
+        let (y, mean, rstd) = forwardWithStatistics(x)                          // LayerNorm's own forward, one pass
         return (y, Saved(input: x, mean: mean, rstd: rstd))
     }
 

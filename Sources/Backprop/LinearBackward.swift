@@ -29,7 +29,7 @@ public func linearBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<
     let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
     guard dOut.shape.last == outFeatures, input.shape.last == inFeatures,
           Array(dOut.shape.dropLast()) == Array(input.shape.dropLast()) else {
-        fatalError("linearBackward: dOut \(dOut.shape), input \(input.shape) and weight \(weight.shape) must be "
+        backpropFailure("linearBackward", "dOut \(dOut.shape), input \(input.shape) and weight \(weight.shape) must be "
                    + "[..., out], [..., in] and [out, in]")
     }
     let dY = dOut.reshaped(-1, outFeatures)                                     // [N, out]
@@ -45,7 +45,7 @@ public func linearBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<
 @_specialize(where S == Float)
 public func matmulBackward<S: NDFloatingPoint>(dOut: NDArray<S>, _ a: NDArray<S>, _ b: NDArray<S>)
     -> (dA: NDArray<S>, dB: NDArray<S>) {
-    guard a.ndim >= 2, b.ndim >= 2 else { fatalError("matmulBackward: a \(a.shape) and b \(b.shape) must be matrices") }
+    guard a.ndim >= 2, b.ndim >= 2 else { backpropFailure("matmulBackward", "a \(a.shape) and b \(b.shape) must be matrices") }
     let dA = matmul(dOut, b.swappedAxes(-1, -2))                                // [..., M, N]·[..., N, K]
     let dB = matmul(a.swappedAxes(-1, -2), dOut)                                // [..., K, M]·[..., M, N]
     return (sumToShape(dA, a.shape), sumToShape(dB, b.shape))
@@ -79,7 +79,7 @@ extension Linear {
         // linearBackward's three lines, with dW added straight into the gradient's memory.
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         guard dOut.shape.last == outFeatures, Array(dOut.shape.dropLast()) == Array(saved.input.shape.dropLast()) else {
-            fatalError("Linear.backward: dOut \(dOut.shape) and input \(saved.input.shape) must be [..., \(outFeatures)] "
+            backpropFailure("Linear.backward", "dOut \(dOut.shape) and input \(saved.input.shape) must be [..., \(outFeatures)] "
                        + "and [..., \(inFeatures)]")
         }
         let dY = dOut.reshaped(-1, outFeatures)                                 // [N, out]

@@ -24,7 +24,7 @@ import NN
 public func rmsNormBackward<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<S>, weight: NDArray<S>?,
                                                 rstd: NDArray<S>) -> (dInput: NDArray<S>, dWeight: NDArray<S>?) {
     guard dOut.shape == input.shape, input.ndim >= 1, rstd.shape == Array(input.shape.dropLast()) + [1] else {
-        fatalError("rmsNormBackward: dOut \(dOut.shape), input \(input.shape) and rstd \(rstd.shape) must be "
+        backpropFailure("rmsNormBackward", "dOut \(dOut.shape), input \(input.shape) and rstd \(rstd.shape) must be "
                    + "[..., C], [..., C] and [..., 1]")
     }
     let norm = input * rstd                                                     // n = x·r
@@ -46,10 +46,8 @@ extension RMSNorm {
     /// `forward(x)`, keeping x and r.
     @_specialize(where Scalar == Float)
     public func forwardSaving(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, saved: Saved) {
-        checkInput(x)
-        let root = sqrt((x * x).mean(axis: -1, keepDims: true) + eps)          // [..., 1], computed once
-        let y = x / root                                                       // forward's operations, so its bits
-        return (weight.map { y * $0 } ?? y, Saved(input: x, rstd: 1 / root))
+        let (y, root) = forwardWithRoot(x)                                     // RMSNorm's own forward; root [..., 1]
+        return (y, Saved(input: x, rstd: 1 / root))
     }
 
     /// Adds dWeight under `prefix`; returns dX [..., C].

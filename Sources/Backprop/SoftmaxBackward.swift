@@ -22,7 +22,7 @@ import NDArray
 public func softmaxBackward<S: NDFloatingPoint>(dOut: NDArray<S>, output: NDArray<S>, axis: Int = -1,
                                                scale: S = 1) -> NDArray<S> {
     guard dOut.shape == output.shape else {
-        fatalError("softmaxBackward: dOut \(dOut.shape) and output \(output.shape) must have one shape")
+        backpropFailure("softmaxBackward", "dOut \(dOut.shape) and output \(output.shape) must have one shape")
     }
     let last = axis == -1 || axis == output.ndim - 1
     guard last, output.ndim >= 1 else {

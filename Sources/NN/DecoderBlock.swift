@@ -15,8 +15,9 @@
 //
 // Parameters: `ln1.*`, `selfAttn.*`, `ln2.*`, `crossAttn.*`, `ln3.*`, `ffn.*`.
 //
-// Depends on: NDArray, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift
-// (and its dependencies), FeedForward.swift, TransformerBlock.swift (NormPlacement).
+// Depends on: NDArray, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift, Linear.swift,
+// Dropout.swift, ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift,
+// FeedForward.swift, TransformerBlock.swift (NormPlacement).
 // Not here: caching the memory's keys and values across generation steps.
 
 import NDArray
@@ -101,27 +102,17 @@ public final class DecoderBlock<Scalar: NDFloatingPoint>: Layer {
     public func forwardWithWeights(_ x: NDArray<Scalar>, memory: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
                                    memoryMask: NDArray<Scalar>? = nil, cache: KeyValueCache<Scalar>? = nil)
         -> (output: NDArray<Scalar>, selfWeights: NDArray<Scalar>, crossWeights: NDArray<Scalar>) {
-        switch normPlacement {
-        case .pre:
-            let h1 = ln1(x)
-            var (y, selfWeights) = selfAttn.forwardWithWeights(query: h1, key: h1, value: h1, mask: mask, cache: cache)
-            y += x                                                           // x + selfAttn(ln1(x))
-            var (z, crossWeights) = crossAttn.forwardWithWeights(query: ln2(y), key: memory, value: memory,
-                                                                 mask: memoryMask)
-            z += y                                                           // y + crossAttn(ln2(y), memory)
-            var out = ffn(ln3(z))
-            out += z                                                         // z + ffn(ln3(z))
-            return (out, selfWeights, crossWeights)
-        case .post:
-            var (y, selfWeights) = selfAttn.forwardWithWeights(query: x, key: x, value: x, mask: mask, cache: cache)
-            y += x
-            y = ln1(y)                                                       // ln1(x + selfAttn(x))
-            var (z, crossWeights) = crossAttn.forwardWithWeights(query: y, key: memory, value: memory, mask: memoryMask)
-            z += y
-            z = ln2(z)                                                       // ln2(y + crossAttn(y, memory))
-            var out = ffn(z)
-            out += z
-            return (ln3(out), selfWeights, crossWeights)                     // ln3(z + ffn(z))
+        var selfWeights, crossWeights: NDArray<Scalar>?                             // [B, NH, T, T], [B, NH, T, S]
+        let y = normPlacement.residual(x, norm: ln1.forward) { h in                 // [B, T, C]
+            let (a, w) = selfAttn.forwardWithWeights(query: h, key: h, value: h, mask: mask, cache: cache)
+            selfWeights = w
+            return a
         }
+        let z = normPlacement.residual(y, norm: ln2.forward) { h in
+            let (a, w) = crossAttn.forwardWithWeights(query: h, key: memory, value: memory, mask: memoryMask)
+            crossWeights = w
+            return a
+        }
+        return (normPlacement.residual(z, norm: ln3.forward, ffn.forward), selfWeights!, crossWeights!)
     }
 }

@@ -8,7 +8,9 @@
 // one, so every source token sees every real source token. The two are the
 // same code; this name says how it is used.
 //
-// Depends on: TransformerBlock.swift (and its dependencies).
+// Depends on: NDArray, TransformerBlock.swift, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift,
+// Linear.swift, Dropout.swift, ScaledDotProductAttention.swift, KeyValueCache.swift,
+// RotaryEmbedding.swift, FeedForward.swift.
 // Not here: a separate implementation (there is nothing to add to TransformerBlock).
 
 import NDArray

@@ -10,37 +10,10 @@
 // nanoGPT. Parameters, in this order: `gate.weight` [F, C] (gated variants
 // only), `up.weight` [F, C], `down.weight` [C, F], and their biases.
 //
-// Depends on: NDArray, Layer.swift, Linear.swift, Dropout.swift.
+// Depends on: NDArray (its `Activation` enum), Layer.swift, Linear.swift, Dropout.swift.
 // Not here: mixture of experts; dropout after the activation (LiteTorch has one).
 
 import NDArray
-
-/// The activation of a standard feed-forward layer. LiteTorch: `activation='relu' | 'gelu'`.
-public enum Activation: String, Sendable, CaseIterable, Codable {
-    /// max(x, 0). LiteTorch's default.
-    case relu
-    /// x·Φ(x), exact (PyTorch's 'gelu').
-    case gelu
-    /// x·Φ(x) in GPT-2's tanh form (LiteTorch's 'gelu').
-    case geluTanh
-    /// x·sigmoid(x).
-    case silu
-
-    /// The activation applied element by element; the shape is kept.
-    @inlinable
-    public func apply<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { activate(self, x) }
-}
-
-/// `activation` applied to `x` (outside the enum, where its cases would hide the functions' names).
-@inlinable
-func activate<S: NDFloatingPoint>(_ activation: Activation, _ x: NDArray<S>) -> NDArray<S> {
-    switch activation {
-    case .relu: return relu(x)
-    case .gelu: return gelu(x)
-    case .geluTanh: return gelu(x, approximate: .tanh)
-    case .silu: return silu(x)
-    }
-}
 
 /// Which feed-forward network: one activation, or a gated pair of projections.
 public enum FeedForwardVariant: String, Sendable, CaseIterable, Codable {
@@ -102,13 +75,23 @@ public final class FeedForward<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [B, T, C]
     @inlinable
     public func forward(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
-        let hidden: NDArray<Scalar>                               // [B, T, F]
-        switch variant {
-        case .standard: hidden = activation.apply(up(x))
-        case .glu: hidden = sigmoid(gate!(x)) * up(x)
-        case .swiglu: hidden = silu(gate!(x)) * up(x)
-        }
+        let hidden = self.hidden(up: up(x), gate: gate?(x))      // [B, T, C] → [B, T, F]
         return dropout(down(hidden))                              // [B, T, F] → [B, T, C]
+    }
+
+    /// The step between the two products: act(up) for the standard variant, σ(gate)·up for GLU,
+    /// silu(gate)·up for SwiGLU (public so that a backward pass calls it rather than a copy).
+    /// - Parameters:
+    ///   - up: up(x), [B, T, F]
+    ///   - gate: gate(x), [B, T, F] (gated variants only; nil for the standard one)
+    /// - Returns: h, down's input, [B, T, F]
+    @inlinable
+    public func hidden(up u: NDArray<Scalar>, gate g: NDArray<Scalar>?) -> NDArray<Scalar> {
+        switch variant {
+        case .standard: return activation.apply(u)
+        case .glu: return sigmoid(g!) * u
+        case .swiglu: return silu(g!) * u
+        }
     }
 
     /// The same as `forward(_:)`.

@@ -15,15 +15,17 @@
 
 import NDArray
 
-/// x·Φ(x) element by element, exact or in the tanh form. PyTorch: `nn.GELU(approximate='none' | 'tanh')`.
+/// x·Φ(x) element by element, exact or in the tanh form. PyTorch: `nn.GELU(approximate='none' | 'tanh')`
+/// (here `GELU()` and `GELU(approximate: true)`).
 public final class GELU<Scalar: NDFloatingPoint>: Layer {
-    /// `.exact` (erf) or `.tanh` (GPT-2).
-    public let approximate: GELUApproximation
+    /// false: exact (erf); true: GPT-2's tanh form (`Activation.geluTanh`).
+    public let approximate: Bool
     /// GELU has no dropout; the flag is kept for the protocol.
     public var isTraining = true
 
-    /// GELU in the exact form (PyTorch's default) or GPT-2's tanh form.
-    public init(approximate: GELUApproximation = .exact) { self.approximate = approximate }
+    /// GELU in the exact form (PyTorch's default), or with `approximate: true` GPT-2's tanh form
+    /// (PyTorch: `nn.GELU(approximate='tanh')`).
+    public init(approximate: Bool = false) { self.approximate = approximate }
 
     /// None: this layer has no parameters.
     public func visitParameters(prefix: String, _ body: (String, inout NDArray<Scalar>) throws -> Void) rethrows {}
@@ -38,12 +40,10 @@ public final class GELU<Scalar: NDFloatingPoint>: Layer {
     /// The formula in whole-array operations: the test oracle for `forward`.
     @inlinable
     public func forwardReference(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
-        switch approximate {
-        case .exact:
-            return 0.5 * x * (1 + erf(x / Scalar(2).squareRoot()))
-        case .tanh:
+        if approximate {
             let c = Scalar((2 / Double.pi).squareRoot())
             return 0.5 * x * (1 + tanh(c * (x + 0.044715 * x * x * x)))
         }
+        return 0.5 * x * (1 + erf(x / Scalar(2).squareRoot()))
     }
 }

@@ -8,9 +8,12 @@
 // A layer lists its own parameters by hand, and calls its children's
 // `visitParameters` with their names as a prefix: no reflection, no property
 // wrappers, no registry. So a layer file can be copied out with this file,
-// NDArray, and the files its header names under "Depends on". Names follow PyTorch's `named_parameters()`: dotted paths,
-// in the order the layer created them. Checkpoints, optimizers and the
+// NDArray, and the files its header names under "Depends on" (scripts/check_copyable_layers.sh
+// copies each layer with exactly those and builds it). Names follow PyTorch's `named_parameters()`:
+// dotted paths, in the order the layer created them. Checkpoints, optimizers and the
 // parameter table all walk the same list.
+//
+// Depends on: NDArray.
 //
 // Initialisation always takes an explicit `SeededGenerator`: one seed builds
 // one model, bit for bit, on every platform.

@@ -57,6 +57,17 @@ public final class LayerNorm<Scalar: NDFloatingPoint>: Layer {
     /// The same as `forward(_:)`.
     @inlinable public func callAsFunction(_ x: NDArray<Scalar>) -> NDArray<Scalar> { forward(x) }
 
+    /// `forward`, also returning each row's statistics (the same kernel, in the same pass): what a
+    /// backward pass keeps (llm.c's ln mean and rstd).
+    /// - Parameter x: [B, T, C]
+    /// - Returns: the output [B, T, C], the mean [B, T] and rstd = 1/√(var + eps) [B, T]
+    @inlinable
+    public func forwardWithStatistics(_ x: NDArray<Scalar>)
+        -> (output: NDArray<Scalar>, mean: NDArray<Scalar>, rstd: NDArray<Scalar>) {
+        checkInput(x)
+        return x.layerNormWithStatistics(weight: weight, bias: bias, eps: eps)
+    }
+
     /// The formula in whole-array operations (NDArray's `layerNormReference`): the test oracle for `forward`.
     @inlinable
     public func forwardReference(_ x: NDArray<Scalar>) -> NDArray<Scalar> {

@@ -21,7 +21,7 @@ import NDArray
 /// LiteTorch: `create_causal_mask(seq_len)`. Shape: [T, T].
 ///
 /// ```swift
-/// let mask: NDArray<Float> = createCausalMask(seqLen: 3)
+/// let mask = createCausalMask(seqLen: 3)     // NDArray<Float> unless the context asks for another type
 /// // [[0, -inf, -inf],
 /// //  [0,    0, -inf],
 /// //  [0,    0,    0]]
@@ -29,6 +29,22 @@ import NDArray
 @inlinable
 public func createCausalMask<Scalar: NDFloatingPoint>(seqLen: Int) -> NDArray<Scalar> {
     createCausalMask(queryLength: seqLen, keyLength: seqLen)
+}
+
+/// The causal mask for T tokens in Float, the type a mask has when nothing else says: so that
+/// `let mask = createCausalMask(seqLen: 4)` compiles as LiteTorch's `create_causal_mask(4)` reads.
+/// Where the context wants another type (`let mask: NDArray<Double> = …`), the generic form answers.
+/// Shape: [T, T].
+@inlinable
+public func createCausalMask(seqLen: Int) -> NDArray<Float> {
+    createCausalMask(queryLength: seqLen, keyLength: seqLen)
+}
+
+/// The padding mask in Float, when nothing else names the type (see `createCausalMask(seqLen:)`).
+/// Shape: [B, 1, 1, maxLen].
+@inlinable
+public func createPaddingMask(seqLengths: [Int], maxLen: Int) -> NDArray<Float> {
+    paddingMask(seqLengths: seqLengths, maxLen: maxLen)
 }
 
 /// The causal mask for Tq new queries that follow Tk − Tq cached keys: query i sits at
@@ -52,6 +68,12 @@ public func createCausalMask<Scalar: NDFloatingPoint>(queryLength: Int, keyLengt
 /// Shape: [B, 1, 1, maxLen], broadcasting over heads and queries.
 @inlinable
 public func createPaddingMask<Scalar: NDFloatingPoint>(seqLengths: [Int], maxLen: Int) -> NDArray<Scalar> {
+    paddingMask(seqLengths: seqLengths, maxLen: maxLen)
+}
+
+/// `createPaddingMask`'s body, once for both its spellings.
+@inlinable
+func paddingMask<Scalar: NDFloatingPoint>(seqLengths: [Int], maxLen: Int) -> NDArray<Scalar> {
     if maxLen < 0 { layerFailure("createPaddingMask", "maxLen (\(maxLen)) must not be negative") }
     var values = [Scalar](repeating: 0, count: seqLengths.count * maxLen)
     for (b, length) in seqLengths.enumerated() {

@@ -22,8 +22,8 @@
 // on the attention weights and after `proj` (nanoGPT's attn and resid dropout).
 //
 // Depends on: NDArray, Layer.swift, Linear.swift, Dropout.swift,
-// ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift
-// (even without rotary positions: its type is named here).
+// ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift (even without
+// rotary positions: its type is named here).
 // Not here: grouped-query attention, separate key/value head counts, flash attention.
 
 import NDArray
@@ -124,6 +124,28 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
                                    positions: NDArray<Int>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>) {
         checkInputs(query, key, value)
+        var (q, k, v) = heads(query: query, key: key, value: value, positions: positions,
+                              offset: cache?.count ?? 0)                  // [B, NH, Tq, HS], [B, NH, Tk, HS] × 2
+        if let cache { (k, v) = cache.append(keys: k, values: v) }            // [B, NH, past + Tk, HS]
+        let (heads, weights) = attention(query: q, key: k, value: v, mask: mask)   // [B, NH, Tq, HS], [B, NH, Tq, Tk]
+        return (residualDropout(proj(mergeHeads(heads))), weights)           // [B, NH, Tq, HS] → [B, Tq, C]
+    }
+
+    // MARK: The steps of `forward`, each public so that a backward pass, the tour and a learner call these, not a copy
+
+    /// Projections, heads and positions: q from `query`, k and v from `key` and `value` through `qkv`,
+    /// split into NH heads, then (with rotary positions) q and k rotated.
+    /// - Parameters:
+    ///   - query: [B, Tq, C]
+    ///   - key: [B, Tk, C] (the same array as `query` for self-attention: then one [C, 3C] product)
+    ///   - value: [B, Tk, C]
+    ///   - positions: [B, Tq] or [Tq], the rotary positions (nil: `offset`..<`offset` + Tq)
+    ///   - offset: the position of the first token when `positions` is nil (a cache's count)
+    /// - Returns: q [B, NH, Tq, HS], k and v [B, NH, Tk, HS]
+    @inlinable
+    public func heads(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
+                      positions: NDArray<Int>? = nil, offset: Int = 0)
+        -> (query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>) {
         let c = hiddenDim
         // Project: one product when query, key and value are the same array, two when only key and value are.
         var q, k, v: NDArray<Scalar>                                          // [B, T, C] each
@@ -146,14 +168,10 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
             q = rotary(q, positions: positions)
             k = rotary(k, positions: positions)
         } else if let rotary {
-            let start = cache?.count ?? 0                                     // the position of the first new token
-            q = rotary(q, offset: start)
-            k = rotary(k, offset: start)
+            q = rotary(q, offset: offset)
+            k = rotary(k, offset: offset)
         }
-        if let cache { (k, v) = cache.append(keys: k, values: v) }            // [B, NH, past + Tk, HS]
-        let (heads, weights) = attention(query: q, key: k, value: v, mask: mask)   // [B, NH, Tq, HS], [B, NH, Tq, Tk]
-        let merged = mergeHeads(heads)                                        // [B, NH, Tq, HS] → [B, Tq, C]
-        return (residualDropout(proj(merged)), weights)                       // [B, Tq, C]
+        return (q, k, v)
     }
 
     /// x·W[rows]ᵀ + b[rows]: part of `qkv`, read in place (rows 0..<C give q, C..<2C k, 2C..<3C v).
@@ -178,8 +196,9 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
         x.reshaped(x.shape[0], x.shape[1], numHeads, headDim).permuted(0, 2, 1, 3)
     }
 
+    /// Stops, naming the layer and the three shapes, unless they are [B, Tq, C], [B, Tk, C], [B, Tk, C].
     @inlinable
-    func checkInputs(_ query: NDArray<Scalar>, _ key: NDArray<Scalar>, _ value: NDArray<Scalar>) {
+    public func checkInputs(_ query: NDArray<Scalar>, _ key: NDArray<Scalar>, _ value: NDArray<Scalar>) {
         if query.ndim != 3 || key.ndim != 3 || value.ndim != 3 || query.shape[2] != hiddenDim
             || key.shape[2] != hiddenDim || value.shape[2] != hiddenDim
             || key.shape[0] != query.shape[0] || value.shape[0] != query.shape[0] || key.shape[1] != value.shape[1] {

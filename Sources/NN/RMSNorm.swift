@@ -40,10 +40,19 @@ public final class RMSNorm<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: [B, T, C]
     @inlinable
     public func forward(_ x: NDArray<Scalar>) -> NDArray<Scalar> {
+        forwardWithRoot(x).output
+    }
+
+    /// `forward`, also returning each row's root √(mean(x²) + eps): what a backward pass keeps.
+    /// - Parameter x: [B, T, C]
+    /// - Returns: the output [B, T, C] and the root [B, T, 1]
+    @inlinable
+    public func forwardWithRoot(_ x: NDArray<Scalar>) -> (output: NDArray<Scalar>, root: NDArray<Scalar>) {
         checkInput(x)
         let meanSquare = (x * x).mean(axis: -1, keepDims: true)   // [B, T, 1]
-        let y = x / sqrt(meanSquare + eps)                        // [B, T, C]
-        return weight.map { y * $0 } ?? y
+        let root = sqrt(meanSquare + eps)                         // [B, T, 1]
+        let y = x / root                                          // [B, T, C]
+        return (weight.map { y * $0 } ?? y, root)
     }
 
     /// The same as `forward(_:)`.

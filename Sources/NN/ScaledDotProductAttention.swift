@@ -48,10 +48,25 @@ public final class ScaledDotProductAttention<Scalar: NDFloatingPoint>: Layer {
     @inlinable
     public func forward(query: NDArray<Scalar>, key: NDArray<Scalar>, value: NDArray<Scalar>,
                         mask: NDArray<Scalar>? = nil) -> (output: NDArray<Scalar>, weights: NDArray<Scalar>) {
-        if query.ndim < 2 || key.ndim < 2 || value.ndim < 2 || query.shape.last != key.shape.last
-            || key.shape[key.ndim - 2] != value.shape[value.ndim - 2] {
-            layerFailure("ScaledDotProductAttention", "query \(query.shape), key \(key.shape) and value \(value.shape) "
-                            + "must be [.., Tq, HS], [.., Tk, HS] and [.., Tk, HSv]")
+        checkValue(value, key: key)
+        let weights = self.weights(query: query, key: key, mask: mask)     // [B, NH, Tq, Tk]
+        let output = matmul(dropout(weights), value)             // [B, NH, Tq, Tk]·[B, NH, Tk, HSv] → [B, NH, Tq, HSv]
+        return (output, weights)
+    }
+
+    // MARK: The steps of `forward`, each public so that a backward pass, the tour and a learner call these, not a copy
+
+    /// The scores Q·Kᵀ/√HS + mask: how well each query matches each key.
+    /// - Parameters:
+    ///   - query: [B, NH, Tq, HS]
+    ///   - key: [B, NH, Tk, HS]
+    ///   - mask: additive, broadcasting to [B, NH, Tq, Tk]
+    /// - Returns: [B, NH, Tq, Tk]
+    @inlinable
+    public func scores(query: NDArray<Scalar>, key: NDArray<Scalar>, mask: NDArray<Scalar>? = nil) -> NDArray<Scalar> {
+        if query.ndim < 2 || key.ndim < 2 || query.shape.last != key.shape.last {
+            layerFailure("ScaledDotProductAttention", "query \(query.shape) and key \(key.shape) must be [.., Tq, HS] "
+                            + "and [.., Tk, HS]: \(query.shape.last ?? 0) (axis -1) != \(key.shape.last ?? 0)")
         }
         let headSize = query.shape[query.ndim - 1]
         var scores = matmul(query, key.swappedAxes(-1, -2))      // [B, NH, Tq, HS]·[B, NH, HS, Tk] → [B, NH, Tq, Tk]
@@ -60,9 +75,25 @@ public final class ScaledDotProductAttention<Scalar: NDFloatingPoint>: Layer {
             checkMask(mask, scores: scores.shape)
             scores += mask                                       // in place: [B, NH, Tq, Tk] + mask
         }
-        let weights = scores.softmax(axis: -1)                   // [B, NH, Tq, Tk]
-        let output = matmul(dropout(weights), value)             // [B, NH, Tq, Tk]·[B, NH, Tk, HSv] → [B, NH, Tq, HSv]
-        return (output, weights)
+        return scores
+    }
+
+    /// The weights softmax(Q·Kᵀ/√HS + mask) over the keys: each row sums to 1 (or is all 0 when its
+    /// every key is masked). Before dropout.
+    /// - Parameters: as `scores(query:key:mask:)`
+    /// - Returns: [B, NH, Tq, Tk]
+    @inlinable
+    public func weights(query: NDArray<Scalar>, key: NDArray<Scalar>, mask: NDArray<Scalar>? = nil) -> NDArray<Scalar> {
+        scores(query: query, key: key, mask: mask).softmax(axis: -1)
+    }
+
+    /// Stops, naming both shapes, unless `value` has one row per key: value [.., Tk, HSv], key [.., Tk, HS].
+    @inlinable
+    public func checkValue(_ value: NDArray<Scalar>, key: NDArray<Scalar>) {
+        if value.ndim < 2 || key.ndim < 2 || key.shape[key.ndim - 2] != value.shape[value.ndim - 2] {
+            layerFailure("ScaledDotProductAttention", "key \(key.shape) and value \(value.shape) must be [.., Tk, HS] "
+                            + "and [.., Tk, HSv] (axis -2 the same)")
+        }
     }
 
     /// The same as `forward(query:key:value:mask:)`.

@@ -16,8 +16,9 @@
 // Parameters, in this order: `ln1.*`, `attn.qkv.*`, `attn.proj.*`, `ln2.*`,
 // (`ffn.gate.*`), `ffn.up.*`, `ffn.down.*`.
 //
-// Depends on: NDArray, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift
-// (and its dependencies), FeedForward.swift (and its).
+// Depends on: NDArray, Layer.swift, LayerNorm.swift, MultiHeadAttention.swift, Linear.swift,
+// Dropout.swift, ScaledDotProductAttention.swift, KeyValueCache.swift, RotaryEmbedding.swift,
+// FeedForward.swift.
 // Not here: parallel attention + FFN (GPT-J), layer scale, RMSNorm as the norm.
 
 import NDArray
@@ -28,6 +29,29 @@ public enum NormPlacement: String, Sendable, CaseIterable, Codable {
     case pre
     /// LN(x + f(x)): the original transformer ("Add & Norm").
     case post
+
+    /// One residual sublayer, wired as this placement says: pre-norm x + f(norm(x)), post-norm
+    /// norm(x + f(x)). Every block's forward is a chain of these (and Backprop's saving forward runs
+    /// the same chain with saving closures), so the wiring is written once.
+    /// - Parameters:
+    ///   - x: [B, T, C]
+    ///   - norm: the sublayer's norm, [B, T, C] → [B, T, C]
+    ///   - sublayer: attention or the feed-forward network, [B, T, C] → [B, T, C]
+    /// - Returns: [B, T, C]
+    @inlinable
+    public func residual<S: NDFloatingPoint>(_ x: NDArray<S>, norm: (NDArray<S>) -> NDArray<S>,
+                                              _ sublayer: (NDArray<S>) -> NDArray<S>) -> NDArray<S> {
+        switch self {
+        case .pre:
+            var y = sublayer(norm(x))
+            y += x                                                                 // x + f(norm(x))
+            return y
+        case .post:
+            var y = sublayer(x)
+            y += x
+            return norm(y)                                                         // norm(x + f(x))
+        }
+    }
 }
 
 /// A transformer block: self-attention and a feed-forward network with residual
@@ -54,15 +78,16 @@ public final class TransformerBlock<Scalar: NDFloatingPoint>: Layer {
         didSet { for layer in [ln1, ln2] { layer.isTraining = isTraining }; attn.isTraining = isTraining; ffn.isTraining = isTraining }
     }
 
-    /// A block with LiteTorch's defaults: pre-norm, GELU in its tanh form (GPT-2's), biases everywhere.
+    /// A block with LiteTorch's defaults: pre-norm, GELU in its tanh form (GPT-2's); biases everywhere
+    /// unless `bias` is false (`attentionBias`: the attention's own, nil: as `bias`; LiteTorch's are off).
     public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
-                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, eps: Scalar = 1e-5,
-                rotary: RotaryEmbedding<Scalar>? = nil, weightInit: Initialization<Scalar> = .xavierUniform,
-                using generator: inout SeededGenerator) {
+                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, attentionBias: Bool? = nil,
+                eps: Scalar = 1e-5, rotary: RotaryEmbedding<Scalar>? = nil,
+                weightInit: Initialization<Scalar> = .xavierUniform, using generator: inout SeededGenerator) {
         self.normPlacement = normPlacement
         ln1 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
-        attn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
+        attn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: attentionBias ?? bias,
                                   rotary: rotary, weightInit: weightInit, using: &generator)
         ln2 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         ffn = FeedForward(hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: activation,
@@ -102,23 +127,13 @@ public final class TransformerBlock<Scalar: NDFloatingPoint>: Layer {
     public func forwardWithWeights(_ x: NDArray<Scalar>, mask: NDArray<Scalar>? = nil,
                                    cache: KeyValueCache<Scalar>? = nil, positions: NDArray<Int>? = nil)
         -> (output: NDArray<Scalar>, weights: NDArray<Scalar>) {
-        switch normPlacement {
-        case .pre:
-            let h = ln1(x)                                                         // [B, T, C]
-            var (y, weights) = attn.forwardWithWeights(query: h, key: h, value: h, mask: mask, cache: cache,
-                                                            positions: positions)
-            y += x                                                                 // x + attn(ln1(x))
-            var out = ffn(ln2(y))
-            out += y                                                               // y + ffn(ln2(y))
-            return (out, weights)
-        case .post:
-            var (y, weights) = attn.forwardWithWeights(query: x, key: x, value: x, mask: mask, cache: cache,
-                                                            positions: positions)
-            y += x
-            y = ln1(y)                                                             // ln1(x + attn(x))
-            var out = ffn(y)
-            out += y
-            return (ln2(out), weights)                                             // ln2(y + ffn(y))
+        var weights: NDArray<Scalar>?                                               // [B, NH, T, Tk]
+        let y = normPlacement.residual(x, norm: ln1.forward) { h in                 // [B, T, C]
+            let (a, w) = attn.forwardWithWeights(query: h, key: h, value: h, mask: mask, cache: cache,
+                                                 positions: positions)
+            weights = w
+            return a
         }
+        return (normPlacement.residual(y, norm: ln2.forward, ffn.forward), weights!)
     }
 }

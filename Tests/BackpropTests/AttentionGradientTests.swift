@@ -111,4 +111,21 @@ final class AttentionGradientTests: XCTestCase {
             XCTAssertLessThanOrEqual(results[0].maxError, 1e-6, "\(placement): \(results[0])")
         }
     }
+
+    func testTheSavingForwardsAreTheForwards() {
+        // Backprop's saving forwards run NN's own steps and wiring: the same bits as the forward, for
+        // either norm placement, with dropout drawing the same masks from the same streams.
+        for placement in NormPlacement.allCases {
+            let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 16, dropout: 0.3,
+                                                 normPlacement: placement, using: &rng)
+            randomize(block)
+            let x = random(2, 5, 8), mask: NDArray<Double> = createCausalMask(seqLen: 5)
+            let rewind = rewinder([block.attn.attention.dropout, block.attn.residualDropout, block.ffn.dropout])
+            let (plain, plainWeights) = block.forwardWithWeights(x, mask: mask)
+            rewind()
+            let (saving, savingWeights, _) = block.forwardSaving(x, mask: mask)
+            XCTAssertEqual(saving, plain, "\(placement)")
+            XCTAssertEqual(savingWeights, plainWeights, "\(placement)")
+        }
+    }
 }

@@ -8,6 +8,7 @@
 import Backprop
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 /// Σ a·r, the scalar that makes r the output's gradient.
@@ -72,7 +73,7 @@ final class OperationGradientTests: XCTestCase {
     func testEmbeddingAccumulatesRepeatedIds() {
         let table = random(6, 3), ids = NDArray<Int>([[1, 4, 1], [0, 1, 5]]), r = random(2, 3, 3)
         let dW = embeddingBackward(dOut: r, ids: ids, vocabSize: 6)
-        assertClose(dW[1], r[0, 0] + r[0, 2] + r[1, 1])                          // id 1 three times
+        assertClose(dW[1], r[0, 0] + r[0, 2] + r[1, 1], tolerance: 1e-12)                        // id 1 three times
         XCTAssertEqual(dW[2], NDArray<Double>.zeros([3]))                        // never looked up
         assertGradientsMatch(checkGradients(["w": table], analytic: ["w": dW]) { v in
             weighted(Embedding(weight: v["w"]!)(ids), r)
@@ -90,8 +91,8 @@ final class OperationGradientTests: XCTestCase {
 
     func testActivations() {
         let x = random(3, 7), r = random(3, 7)
-        let forwards: [(ActivationKind, (NDArray<Double>) -> NDArray<Double>)] = [
-            (.relu, { relu($0) }), (.gelu, { gelu($0) }), (.geluTanh, { gelu($0, approximate: .tanh) }),
+        let forwards: [(Activation, (NDArray<Double>) -> NDArray<Double>)] = [
+            (.relu, { relu($0) }), (.gelu, { gelu($0) }), (.geluTanh, { gelu($0, approximate: true) }),
             (.silu, { silu($0) }), (.sigmoid, { sigmoid($0) }), (.tanh, { tanh($0) }),
         ]
         for (kind, forward) in forwards {
@@ -128,11 +129,4 @@ final class OperationGradientTests: XCTestCase {
         let uniform = crossEntropyBackward(logits: NDArray<Double>.zeros([1, 4]), targets: NDArray<Int>([2]))
         XCTAssertEqual(uniform, NDArray<Double>([[0.25, 0.25, -0.75, 0.25]]))
     }
-}
-
-/// Fails unless the arrays have one shape and every element is within `tolerance`.
-private func assertClose(_ a: NDArray<Double>, _ b: NDArray<Double>, tolerance: Double = 1e-12,
-                         file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(a.shape, b.shape, file: file, line: line)
-    for (x, y) in zip(a.scalars, b.scalars) { XCTAssertEqual(x, y, accuracy: tolerance, file: file, line: line) }
 }

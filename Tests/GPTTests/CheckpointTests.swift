@@ -9,6 +9,7 @@ import Foundation
 @testable import GPT
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class CheckpointTests: XCTestCase {

@@ -10,6 +10,7 @@ import Foundation
 import GPT
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class EncoderDecoderTests: XCTestCase {

@@ -10,6 +10,7 @@ import Foundation
 import GPT
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class GPTGradientTests: XCTestCase {
@@ -68,9 +69,27 @@ final class GPTGradientTests: XCTestCase {
         }
     }
 
+    func testTheTrainingForwardIsTheForward() {
+        // lossAndGradients runs the model's one forward pass (keeping what the backward reads): its loss
+        // is computeLoss's to the bit, for every position kind and norm placement.
+        for positions in PositionEncodingKind.allCases {
+            for placement in NormPlacement.allCases {
+                var rng = SeededGenerator(seed: 4)
+                let config = GPTConfig(vocabSize: 11, maxSeqLen: 8, numLayers: 2, numHeads: 2, hiddenDim: 8,
+                                       positionEncoding: positions, normPlacement: placement)
+                let model = GPTModel<Float>(config: config, using: &rng)
+                model.eval()
+                let x = NDArray<Int>([[1, 2, 3, 4], [5, 6, 7, 8]]), y = NDArray<Int>([[2, 3, 4, 5], [6, 7, 8, 9]])
+                var gradients = Gradients(zerosFor: model)
+                let loss = model.lossAndGradients(inputIds: x, targets: y, into: &gradients)
+                XCTAssertEqual(loss, model.computeLoss(inputIds: x, targets: y), "\(positions), \(placement)")
+            }
+        }
+    }
+
     func testGradientsAccumulateUntilZeroed() {
         var rng = SeededGenerator(seed: 1)
-        let model = GPTModel<Float>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, dropout: 0,
+        let model = GPTModel<Float>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, ffnDim: 32, dropout: 0,
                                     using: &rng)
         let x = NDArray<Int>([[1, 2, 3]]), y = NDArray<Int>([[2, 3, 4]])
         var gradients = Gradients(zerosFor: model)
@@ -84,7 +103,7 @@ final class GPTGradientTests: XCTestCase {
     func testTwoHalfMicroBatchesEqualOneBatch() {
         // Gradient accumulation: each micro-batch's loss scaled by ½ adds up to the big batch's gradient.
         var rng = SeededGenerator(seed: 2)
-        let model = GPTModel<Double>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, dropout: 0,
+        let model = GPTModel<Double>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, ffnDim: 32, dropout: 0,
                                      using: &rng)
         let x = NDArray<Int>([[1, 2, 3, 4], [5, 6, 7, 8]]), y = NDArray<Int>([[2, 3, 4, 5], [6, 7, 8, 9]])
         var whole = Gradients(zerosFor: model), parts = Gradients(zerosFor: model)

@@ -8,6 +8,7 @@ import Foundation
 import GPT
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class GPTModelTests: XCTestCase {
@@ -31,12 +32,78 @@ final class GPTModelTests: XCTestCase {
         XCTAssertEqual(gpt2.numParameters(), 124_439_808)
         XCTAssertEqual(gpt2.parameter(named: "blocks.11.attn.qkv.weight")?.shape, [2304, 768])
         XCTAssertEqual(GPTConfig.preset(named: "gpt2-xl")?.numHeads, 25)
-        // LiteTorch's table: its tiny and small models have 59K and 335K parameters (its head is untied).
-        var rng = SeededGenerator(seed: 0)
-        XCTAssertEqual(GPTModel<Float>(config: .tiny, using: &rng).numParameters(), 59_520)
-        XCTAssertEqual(GPTModel<Float>(config: .small, using: &rng).numParameters(), 336_256)
         XCTAssertEqual(GPTConfig.shakespeareChar.maxSeqLen, 64)
         XCTAssertEqual(GPTConfig.shakespeareChar.numLayers, 4)
+    }
+
+    func testLiteTorchsPresetsHaveLiteTorchsParameterCounts() {
+        // LiteTorch's GPTModel counts 2VC + TC + L(4C² + 2CF + F + 5C) + 2C: an untied head, attention
+        // without biases. Its code, run on each row of its guide's table, gives these counts.
+        func liteTorchCount(_ c: GPTConfig) -> Int {
+            let (v, t, l, d, f) = (c.vocabSize, c.maxSeqLen, c.numLayers, c.hiddenDim, c.ffnDim)
+            return 2 * v * d + t * d + l * (4 * d * d + 2 * d * f + f + 5 * d) + 2 * d
+        }
+        for (name, count) in [("tiny", 59_264), ("small", 335_232), ("medium", 4_634_112), ("large", 14_716_416)] {
+            let config = GPTConfig.preset(named: name)!
+            XCTAssertEqual(liteTorchCount(config), count, name)
+            var zeros = SeededGenerator(seed: 0)
+            let model = GPTModel<Float>(config: config, initialization: .zeros, using: &zeros)
+            XCTAssertEqual(model.numParameters(), count, name)
+            XCTAssertEqual(model.namedParameters.map { $0.1.count }.reduce(0, +), count, name)
+            XCTAssertNil(model.parameter(named: "blocks.0.attn.qkv.bias"), name)        // LiteTorch's W_q… have no bias
+            XCTAssertNotNil(model.parameter(named: "blocks.0.ffn.up.bias"), name)       // its W1 has b1
+            XCTAssertEqual(model.parameter(named: "lmHead.weight")?.shape, [config.vocabSize, config.hiddenDim], name)
+        }
+    }
+
+    func testLiteTorchsSignatureBuildsLiteTorchsModel() {
+        // LiteTorch's test_gpt_parameter_count builds GPTModel(1000, 128, 2, 4, 64, 256): 235,776 parameters
+        // there and here. GPT-2's choices (a tied head, attention biases) give 172,288 for the same sizes.
+        var rng = SeededGenerator(seed: 0)
+        let liteTorch = GPTModel<Float>(vocabSize: 1000, maxSeqLen: 128, numLayers: 2, numHeads: 4, hiddenDim: 64,
+                                        ffnDim: 256, using: &rng)
+        XCTAssertEqual(liteTorch.numParameters(), 235_776)
+        XCTAssertEqual(liteTorch.config, .liteTorch(vocabSize: 1000, maxSeqLen: 128, numLayers: 2, numHeads: 4,
+                                                     hiddenDim: 64, ffnDim: 256))
+        let gpt2Style = GPTModel<Float>(config: GPTConfig(vocabSize: 1000, maxSeqLen: 128, numLayers: 2, numHeads: 4,
+                                                          hiddenDim: 64, ffnDim: 256), using: &rng)
+        XCTAssertEqual(gpt2Style.numParameters(), 172_288)
+        // LiteTorch's defaults: GPT-2 small's sizes with ffn_dim 3072 whatever the width.
+        let defaults = GPTConfig.liteTorch()
+        XCTAssertEqual([defaults.vocabSize, defaults.maxSeqLen, defaults.numLayers, defaults.numHeads,
+                        defaults.hiddenDim, defaults.ffnDim], [50257, 1024, 12, 12, 768, 3072])
+        XCTAssertEqual(defaults.dropout, 0.1)
+        XCTAssertEqual(GPTConfig.liteTorch(hiddenDim: 64).ffnDim, 3072)
+    }
+
+    func testAConfigWithoutAttentionBiasRoundTripsAndOldConfigsStillLoad() throws {
+        let encoded = try JSONEncoder().encode(GPTConfig.tiny)
+        XCTAssertEqual(try JSONDecoder().decode(GPTConfig.self, from: encoded), .tiny)
+        // A config.json written before attentionBias existed: the attention follows `bias`, as it did then.
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(GPTConfig.gpt2Small)) as! [String: Any]
+        old["attentionBias"] = nil
+        let decoded = try JSONDecoder().decode(GPTConfig.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertNil(decoded.attentionBias)
+        var zeros = SeededGenerator(seed: 0)
+        let model = GPTModel<Float>(config: GPTConfig(vocabSize: 10, maxSeqLen: 4, numLayers: 1, numHeads: 2,
+                                                      hiddenDim: 4), initialization: .zeros, using: &zeros)
+        XCTAssertEqual(model.parameter(named: "blocks.0.attn.qkv.bias")?.shape, [12])
+    }
+
+    func testForwardCheckingThrowsWhereLiteTorchRaises() {
+        let model = smallModel()                                   // context 16, V = 23
+        XCTAssertThrowsError(try model.forward(checking: NDArray<Int>.zeros([1, 17]))) { error in
+            XCTAssertEqual(error as? GPTInputError, .sequenceTooLong(length: 17, maxSeqLen: 16))
+            XCTAssertEqual("\(error)", "sequence length 17 exceeds maxSeqLen 16: crop it to the last 16 tokens")
+        }
+        XCTAssertThrowsError(try model.forward(checking: NDArray<Int>([[1, 2], [3, 23]]))) { error in
+            XCTAssertEqual(error as? GPTInputError, .idOutOfRange(id: 23, position: [1, 1], vocabSize: 23))
+        }
+        XCTAssertThrowsError(try model.forward(checking: NDArray<Int>([1, 2]))) { error in
+            XCTAssertEqual(error as? GPTInputError, .notABatch(shape: [2]))
+        }
+        let ids = NDArray<Int>([[3, 1, 4]])
+        XCTAssertEqual(try model.forward(checking: ids), model(ids))
     }
 
     func testTheSameSeedGivesTheSameWeights() {
@@ -47,7 +114,8 @@ final class GPTModelTests: XCTestCase {
 
     func testGPT2Initialisation() {
         var rng = SeededGenerator(seed: 3)
-        let model = GPTModel<Float>(vocabSize: 500, maxSeqLen: 64, numLayers: 4, numHeads: 4, hiddenDim: 64, using: &rng)
+        let model = GPTModel<Float>(config: GPTConfig(vocabSize: 500, maxSeqLen: 64, numLayers: 4, numHeads: 4,
+                                                      hiddenDim: 64), using: &rng)
         func std(_ name: String) -> Double {
             let x = model.parameter(named: name)!.scalars.map(Double.init)
             let mean = x.reduce(0, +) / Double(x.count)

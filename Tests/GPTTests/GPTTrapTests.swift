@@ -16,7 +16,7 @@ private func message(_ result: ExitTest.Result?) -> String {
 
 private func tinyModel() -> GPTModel<Float> {
     var rng = SeededGenerator(seed: 0)
-    return GPTModel<Float>(vocabSize: 10, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, using: &rng)
+    return GPTModel<Float>(vocabSize: 10, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, ffnDim: 32, using: &rng)
 }
 
 @Suite("The GPT stops with a message naming the operation and the sizes")
@@ -39,7 +39,7 @@ struct GPTTrapTests {
     @Test func headsThatDoNotDivideTheWidth() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             var rng = SeededGenerator(seed: 0)
-            _ = GPTModel<Float>(vocabSize: 10, maxSeqLen: 8, numLayers: 1, numHeads: 3, hiddenDim: 8, using: &rng)
+            _ = GPTModel<Float>(vocabSize: 10, maxSeqLen: 8, numLayers: 1, numHeads: 3, hiddenDim: 8, ffnDim: 32, using: &rng)
         }
         #expect(message(result).contains("GPTModel.init: hiddenDim 8 does not divide into 3 heads"))
     }

@@ -8,6 +8,7 @@
 import GPT
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class KVCacheTests: XCTestCase {

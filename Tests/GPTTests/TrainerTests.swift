@@ -134,7 +134,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(fromTokens.history, resumed.history)
         XCTAssertEqual(fromTokens.generator, resumed.generator)
         XCTAssertEqual(fromTokens.model.namedParameters.map(\.value), resumed.model.namedParameters.map(\.value))
-        resumed.extend(toSteps: 2 * n)
+        resumed.setTotalSteps(2 * n)
         try resumed.run(log: { _ in })
 
         XCTAssertEqual(resumed.history, straight.history)
@@ -166,7 +166,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(trainer.step, 4)
         XCTAssertEqual(try Trainer<Float>.resume(from: scratch, data: data).step, 4)   // the last good checkpoint
 
-        trainer.extend(toSteps: 8)
+        trainer.setTotalSteps(8)
         var unchecked = trainer.config
         unchecked.checkNumerics = false
         let plain = Trainer(model: trainer.model, data: data, config: unchecked)

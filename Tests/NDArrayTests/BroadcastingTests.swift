@@ -7,6 +7,7 @@
 // stride 0.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class BroadcastingTests: XCTestCase {

@@ -6,6 +6,7 @@
 // `linspace` includes it.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class CreationTests: XCTestCase {

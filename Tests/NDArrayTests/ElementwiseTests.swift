@@ -6,6 +6,7 @@
 // NaN propagates through maximum and minimum as in NumPy.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class ElementwiseTests: XCTestCase {

@@ -5,6 +5,7 @@
 // views, and how `take` along axis 0 is an embedding lookup.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class JoinAndGatherTests: XCTestCase {

@@ -15,6 +15,7 @@
 // Sizes stay small: the reference is a triple loop and tests run in debug.
 
 import Foundation
+import TestSupport
 import XCTest
 @testable import NDArray
 

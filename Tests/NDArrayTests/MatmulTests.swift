@@ -6,6 +6,7 @@
 // and that extra axis is removed again from the result.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class MatmulTests: XCTestCase {

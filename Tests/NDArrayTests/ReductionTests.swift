@@ -6,6 +6,7 @@
 // first of tied maxima, and why sums are added pairwise.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class ReductionTests: XCTestCase {

@@ -6,6 +6,7 @@
 // logSumExp — never NaN, unlike NumPy's and PyTorch's naive formulas.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class SoftmaxTests: XCTestCase {

@@ -7,6 +7,7 @@
 // view copies first, so the array it came from never changes.
 
 import NDArray
+import TestSupport
 import XCTest
 
 final class ViewTests: XCTestCase {

@@ -6,6 +6,7 @@
 
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class GELUTests: XCTestCase {
@@ -13,12 +14,12 @@ final class GELUTests: XCTestCase {
         let fixture = TorchFixture("gelu")
         let x: NDArray<Float> = fixture["input"]
         assertClose(GELU<Float>()(x), fixture["output"], tolerance: 1e-6)
-        assertClose(GELU<Float>(approximate: .tanh)(x), fixture["output_tanh"], tolerance: 1e-6)
+        assertClose(GELU<Float>(approximate: true)(x), fixture["output_tanh"], tolerance: 1e-6)
     }
 
     func testTheFastKernelAgreesWithTheFormula() {
         let x = randomArray([1000], seed: 3) * 4
-        for form in GELUApproximation.allCases {
+        for form in [false, true] {
             let layer = GELU<Float>(approximate: form)
             assertClose(layer(x), layer.forwardReference(x), tolerance: 1e-6, "\(form)")
             // Double runs Foundation's erf and exp, sharing no code with the Float kernel.
@@ -29,7 +30,7 @@ final class GELUTests: XCTestCase {
 
     func testTheTwoFormsDifferByLessThanFiveTenThousandths() {
         let x = NDArray<Double>.linspace(-8, 8, count: 4001)
-        let difference = abs(GELU<Double>()(x) - GELU<Double>(approximate: .tanh)(x)).max()
+        let difference = abs(GELU<Double>()(x) - GELU<Double>(approximate: true)(x)).max()
         XCTAssertLessThan(difference, 5e-4)
         XCTAssertGreaterThan(difference, 1e-4, "…but they are different functions")
     }

@@ -6,6 +6,7 @@
 
 import NDArray
 @testable import NN
+import TestSupport
 import XCTest
 
 final class LinearTests: XCTestCase {

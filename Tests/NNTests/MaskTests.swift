@@ -21,6 +21,19 @@ final class MaskTests: XCTestCase {
         XCTAssertEqual(cached, [[0, 0, 0, -.infinity], [0, 0, 0, 0]])
     }
 
+    func testMasksAreFloatWhenNothingElseSays() {
+        // LiteTorch's create_causal_mask(4), spelt without a type: Float, as a learner porting it expects.
+        let mask = createCausalMask(seqLen: 4)
+        let padding = createPaddingMask(seqLengths: [2], maxLen: 4)
+        XCTAssertTrue(type(of: mask) == NDArray<Float>.self)
+        XCTAssertTrue(type(of: padding) == NDArray<Float>.self)
+        XCTAssertEqual(mask[1], [0, 0, -.infinity, -.infinity])
+        XCTAssertEqual(padding.reshaped(4), [0, 0, -.infinity, -.infinity])
+        // Where the context names another type, the generic form answers with the same values.
+        let double: NDArray<Double> = createCausalMask(seqLen: 4)
+        XCTAssertEqual(double.asType(Float.self), mask)
+    }
+
     func testPaddingMaskBroadcastsOverHeadsAndQueries() {
         let mask: NDArray<Float> = createPaddingMask(seqLengths: [3, 1], maxLen: 4)
         XCTAssertEqual(mask.shape, [2, 1, 1, 4])

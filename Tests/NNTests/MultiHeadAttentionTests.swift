@@ -8,6 +8,7 @@
 
 import NDArray
 @testable import NN
+import TestSupport
 import XCTest
 
 final class MultiHeadAttentionTests: XCTestCase {
@@ -154,5 +155,24 @@ final class MultiHeadAttentionTests: XCTestCase {
             XCTAssertEqual(cache.count, 7)
             assertClose(concatenate(pieces, axis: 1), full, tolerance: 1e-5, rotary == nil ? "plain" : "rotary")
         }
+    }
+
+    func testHeadsAreTheProjectionsSplitIntoHeads() {
+        // heads(query:key:value:) is forward's first step: q, k, v from qkv's three row blocks, [B, NH, T, HS].
+        var rng = generator(9)
+        let attn = MultiHeadAttention<Float>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+        let x = randomArray([2, 3, 8], seed: 10), memory = randomArray([2, 4, 8], seed: 11)
+        let (q, k, v) = attn.heads(query: x, key: x, value: x)
+        XCTAssertEqual([q.shape, k.shape, v.shape], [[2, 2, 3, 4], [2, 2, 3, 4], [2, 2, 3, 4]])
+        let all = matmul(x, attn.qkv.weight.T) + attn.qkv.bias!                       // [B, T, 3C]
+        assertClose(q, all[.ellipsis, 0..<8].reshaped(2, 3, 2, 4).permuted(0, 2, 1, 3), tolerance: 1e-6)
+        assertClose(v, all[.ellipsis, 16..<24].reshaped(2, 3, 2, 4).permuted(0, 2, 1, 3), tolerance: 1e-6)
+        // Cross-attention: k and v come from the memory, through rows [C, 3C).
+        let (_, ck, _) = attn.heads(query: x, key: memory, value: memory)
+        let kv = matmul(memory, attn.qkv.weight[8..<16].T) + attn.qkv.bias![8..<16]
+        assertClose(ck, kv.reshaped(2, 4, 2, 4).permuted(0, 2, 1, 3), tolerance: 1e-6)
+        // The forward is these steps, then attention, merge and proj.
+        let heads = attn.attention(query: q, key: k, value: v).output
+        assertClose(attn(query: x, key: x, value: x), attn.proj(attn.mergeHeads(heads)), tolerance: 1e-6)
     }
 }

@@ -6,6 +6,7 @@
 
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class RMSNormTests: XCTestCase {

@@ -7,6 +7,7 @@
 
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class RotaryEmbeddingTests: XCTestCase {

@@ -7,6 +7,7 @@
 
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class ScaledDotProductAttentionTests: XCTestCase {
@@ -23,6 +24,25 @@ final class ScaledDotProductAttentionTests: XCTestCase {
             assertClose(weights[b].asType(Double.self), p, tolerance: 1e-6)
             assertClose(output[b].asType(Double.self), matmul(p, d[b]), tolerance: 1e-5)
         }
+    }
+
+    func testTheStepsAreTheForwards() {
+        // scores = Q·Kᵀ/√HS + mask, weights = softmax(scores): the steps forward runs, public for the
+        // backward, the tour and a learner. A fully masked row gets weights 0, not NaN.
+        let q = randomArray([1, 2, 3, 4], seed: 6), k = randomArray([1, 2, 5, 4], seed: 7), v = randomArray([1, 2, 5, 3], seed: 8)
+        var mask = NDArray<Float>.zeros([3, 5])
+        mask[0] = NDArray(shape: [5], repeating: -.infinity)                  // query 0 sees nothing
+        let attention = ScaledDotProductAttention<Float>()
+        let scores = attention.scores(query: q, key: k, mask: mask)
+        XCTAssertEqual(scores.shape, [1, 2, 3, 5])
+        assertClose(scores[.ellipsis, 1..., 0...], (matmul(q, k.swappedAxes(-1, -2)) / 2)[.ellipsis, 1..., 0...],
+                    tolerance: 1e-6)                                          // √4 = 2
+        let weights = attention.weights(query: q, key: k, mask: mask)
+        XCTAssertEqual(weights, scores.softmax(axis: -1))
+        XCTAssertEqual(weights[0, 1, 0], .zeros([5]))
+        let (output, forwardWeights) = attention(query: q, key: k, value: v, mask: mask)
+        XCTAssertEqual(forwardWeights, weights)
+        XCTAssertEqual(output, matmul(weights, v))
     }
 
     func testWeightsSumToOneOverTheKeys() {

@@ -5,6 +5,7 @@
 
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 final class SigmoidTests: XCTestCase {

@@ -174,10 +174,11 @@ final class CommandTests: XCTestCase {
         XCTAssertTrue(ours.output.contains("import report (gptfromscratch)"))
         let model = try GPTModel<Float>.load(from: tinyCheckpoint.folder)
         XCTAssertTrue(ours.output.contains("wte.weight                    [18, 32]        576\n"), ours.output)
-        // By hand: wte 18·32 + wpe 16·32 + 2 blocks × (2 norms 2·2·32 + qkv 96·32 + 96 + proj 32·32 + 32
-        // + up 128·32 + 128 + down 32·128 + 32) + lnF 2·32 + lmHead 18·32 = 27,136.
-        XCTAssertEqual(model.numParameters(), 27_136)
-        XCTAssertTrue(ours.output.contains("total parameters: 27,136"), ours.output)
+        // By hand, LiteTorch's tiny shape (attention without biases, an untied head): wte 18·32 + wpe 16·32
+        // + 2 blocks × (2 norms 2·2·32 + qkv 96·32 + proj 32·32 + up 128·32 + 128 + down 32·128 + 32)
+        // + lnF 2·32 + lmHead 18·32 = 26,880.
+        XCTAssertEqual(model.numParameters(), 26_880)
+        XCTAssertTrue(ours.output.contains("total parameters: 26,880"), ours.output)
 
         let gradcheck = try walkthrough(["gradcheck"])
         XCTAssertEqual(gradcheck.status, 0, gradcheck.errors)

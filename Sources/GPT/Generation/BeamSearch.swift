@@ -13,7 +13,7 @@
 // when k beams have finished and no running beam could still beat the worst
 // of them (Hugging Face's rule with early_stopping=False), or at maxNewTokens.
 //
-// Depends on: Generation.swift (IncrementalDecoder), Sampling.swift. EncoderDecoder.swift uses it too.
+// Depends on: Generation.swift (IncrementalDecoder), Sampling.swift. EncoderDecoderGeneration.swift uses it too.
 // Not here: diverse or constrained beam search, sampling beams.
 
 import Foundation

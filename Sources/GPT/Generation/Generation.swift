@@ -13,7 +13,8 @@
 // nanoGPT's loop does on every step). Dropout is off while generating.
 //
 // Depends on: GPTModel.swift, Sampling.swift, NDArray, NN (the caches).
-// Not here: beam search (BeamSearch.swift).
+// Not here: beam search (BeamSearch.swift); the encoder-decoder's generation
+// (EncoderDecoderGeneration.swift, which runs this file's `runSampling` loop).
 
 import Foundation
 import NDArray
@@ -135,48 +136,35 @@ extension GPTModel {
             }
             return result
         }
-        var generators = prompts.indices.map { Sampling.rowGenerator(seed: config.seed, row: $0) }
         let decoder = IncrementalDecoder(model: self, useCache: config.useCache, padTokenId: config.padTokenId)
-        var rows = prompts
-        var newTokens = prompts.map { _ in [Int]() }
-        var scores = prompts.map { _ in 0.0 }
-        var reasons = prompts.map { _ in GenerationResult.StopReason.maxNewTokens }
-        var active = Set(prompts.indices)
-        guard config.maxNewTokens > 0 else {
-            return GenerationResult(sequences: rows, newTokens: newTokens, scores: scores, stopReasons: reasons)
-        }
-        var logits = decoder.start(rows)
-        for step in 0..<config.maxNewTokens {
-            onLogits?(step, logits)
-            for row in prompts.indices {
-                guard active.contains(row) else {
-                    rows[row].append(config.padTokenId)                // keeps the batch rectangular; never returned
-                    continue
-                }
-                let (token, logProbability) = Sampling.choose(logits[row], history: rows[row], config: config,
-                                                              using: &generators[row])
-                scores[row] += logProbability
-                rows[row].append(token)
-                newTokens[row].append(token)
-                onToken?(row, token)
-                if config.stopTokens.contains(token) {
-                    active.remove(row)
-                    reasons[row] = .stopToken
-                }
-            }
-            if active.isEmpty || step == config.maxNewTokens - 1 { break }
-            logits = decoder.step(rows)
-        }
-        return GenerationResult(sequences: zip(prompts, newTokens).map { $0 + $1 }, newTokens: newTokens,
-                                scores: scores, stopReasons: reasons)
+        return runSampling(prompts: prompts, config: config, padTokenId: config.padTokenId, start: decoder.start,
+                           step: decoder.step, onToken: onToken, onLogits: onLogits)
     }
 
-    /// LiteTorch's form: one prompt, sampling with a temperature (and top-k), seeded.
-    /// - Returns: the prompt followed by up to `maxNewTokens` new tokens
-    public func generate(_ prompt: [Int], maxNewTokens: Int, temperature: Double = 1, topK: Int? = nil,
-                         seed: UInt64 = 0) -> [Int] {
-        generate(prompts: [prompt], config: .sampling(maxNewTokens: maxNewTokens, temperature: temperature,
-                                                      topK: topK, seed: seed)).sequences[0]
+    /// LiteTorch's `generate(prompt_ids, max_new_tokens, temperature, top_k, top_p)`: sampling, exactly
+    /// `maxNewTokens` steps (no stop token), a prompt longer than the context read through its last
+    /// maxSeqLen tokens, as LiteTorch's does. Swift asks for the seed LiteTorch's global NumPy state hides.
+    /// - Parameters:
+    ///   - promptIds: [T] or [B, T]
+    ///   - temperature: > 0 (LiteTorch divides by it too; for greedy use `generate(prompts:config: .greedy())`)
+    /// - Returns: the prompts followed by their new tokens, [B, T + maxNewTokens] (B = 1 for a [T] prompt)
+    public func generate(_ promptIds: NDArray<Int>, maxNewTokens: Int = 50, temperature: Double = 1,
+                         topK: Int? = nil, topP: Double? = nil, seed: UInt64 = 0) -> NDArray<Int> {
+        if promptIds.ndim != 1 && promptIds.ndim != 2 {
+            modelFailure("GPTModel.generate", "promptIds \(promptIds.shape) must be [T] or [B, T]")
+        }
+        let batch = promptIds.ndim == 1 ? promptIds.reshaped(1, -1) : promptIds        // [B, T]
+        let prompts = (0..<batch.shape[0]).map { batch[$0].scalars }
+        let result = generate(prompts: prompts, config: .sampling(maxNewTokens: maxNewTokens, temperature: temperature,
+                                                                   topK: topK, topP: topP, seed: seed))
+        return NDArray(result.sequences)                                                // [B, T + maxNewTokens]
+    }
+
+    /// The same for a prompt given as an array of ids: `[T]` → [1, T + maxNewTokens].
+    public func generate(_ promptIds: [Int], maxNewTokens: Int = 50, temperature: Double = 1, topK: Int? = nil,
+                         topP: Double? = nil, seed: UInt64 = 0) -> NDArray<Int> {
+        generate(NDArray(promptIds), maxNewTokens: maxNewTokens, temperature: temperature, topK: topK, topP: topP,
+                 seed: seed)
     }
 
     /// One step of `config`'s sampler on `prompt`, laid open: the top candidates' probabilities
@@ -215,4 +203,56 @@ extension GPTModel {
             modelFailure("GPTModel.generate", "padTokenId \(config.padTokenId) is not in 0..<\(v) (V)")
         }
     }
+}
+
+/// The token-by-token loop of greedy decoding and sampling, for any model that can score a batch of
+/// growing sequences (the GPT's `IncrementalDecoder`, the encoder-decoder's `TargetStepper`): each
+/// step, every running row chooses its next token from the last position's logits (`Sampling.choose`,
+/// from its own stream), stops at a stop token, and the rows are fed back.
+/// - Parameters:
+///   - prompts: B sequences to continue (a finished row is padded with `padTokenId` to keep the batch
+///     rectangular; the padding is never returned)
+///   - start: the logits [B, V] after reading whole sequences
+///   - step: the logits [B, V] after each row's newest token
+/// - Returns: the sequences, new tokens, Σ log p and why each row stopped
+@_specialize(where Scalar == Float)
+func runSampling<Scalar: NDFloatingPoint>(
+    prompts: [[Int]], config: GenerationConfig, padTokenId: Int,
+    start: ([[Int]]) -> NDArray<Scalar>, step: ([[Int]]) -> NDArray<Scalar>,
+    onToken: ((_ row: Int, _ token: Int) -> Void)? = nil,
+    onLogits: ((_ step: Int, _ logits: NDArray<Scalar>) -> Void)? = nil
+) -> GenerationResult {
+    var generators = prompts.indices.map { Sampling.rowGenerator(seed: config.seed, row: $0) }
+    var rows = prompts
+    var newTokens = prompts.map { _ in [Int]() }
+    var scores = prompts.map { _ in 0.0 }
+    var reasons = prompts.map { _ in GenerationResult.StopReason.maxNewTokens }
+    var active = Set(prompts.indices)
+    guard config.maxNewTokens > 0 else {
+        return GenerationResult(sequences: rows, newTokens: newTokens, scores: scores, stopReasons: reasons)
+    }
+    var logits = start(rows)                                                   // [B, V]
+    for stepIndex in 0..<config.maxNewTokens {
+        onLogits?(stepIndex, logits)
+        for row in prompts.indices {
+            guard active.contains(row) else {
+                rows[row].append(padTokenId)                                   // keeps the batch rectangular; never returned
+                continue
+            }
+            let (token, logProbability) = Sampling.choose(logits[row], history: rows[row], config: config,
+                                                          using: &generators[row])
+            scores[row] += logProbability
+            rows[row].append(token)
+            newTokens[row].append(token)
+            onToken?(row, token)
+            if config.stopTokens.contains(token) {
+                active.remove(row)
+                reasons[row] = .stopToken
+            }
+        }
+        if active.isEmpty || stepIndex == config.maxNewTokens - 1 { break }
+        logits = step(rows)
+    }
+    return GenerationResult(sequences: zip(prompts, newTokens).map { $0 + $1 }, newTokens: newTokens,
+                            scores: scores, stopReasons: reasons)
 }

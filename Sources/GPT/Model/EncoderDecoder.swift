@@ -8,13 +8,12 @@
 // The encoder sees the whole source at once (no causal mask: only padding is
 // hidden); the decoder is a GPT that also looks at the encoder's output. As in
 // "Attention Is All You Need" (and Nima's walk-through of it), embeddings are
-// scaled by √C before the fixed sinusoidal positions are added. Generation
-// encodes the source once, then decodes one token at a time with a KV cache on
-// each decoder self-attention (cross-attention reads the fixed memory).
+// scaled by √C before the fixed sinusoidal positions are added.
 //
-// Depends on: NN (EncoderBlock, DecoderBlock, Embedding, PositionalEncoding, masks),
-// Sampling.swift and BeamSearch.swift (for generation).
-// Not here: training it (the Backprop module), shared source/target vocabularies, weight tying.
+// Depends on: NN (EncoderBlock, DecoderBlock, Embedding, PositionalEncoding, masks).
+// Not here: generation (Generation/EncoderDecoderGeneration.swift: the GPT's sampling loop and beam
+// search), the loss and gradients (Training/EncoderDecoderBackward.swift), shared source/target
+// vocabularies, weight tying.
 
 import Foundation
 import NDArray
@@ -192,75 +191,6 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
     /// The same as `forward(src:tgt:)`.
     public func callAsFunction(src: NDArray<Int>, tgt: NDArray<Int>) -> NDArray<Scalar> { forward(src: src, tgt: tgt) }
 
-    /// Translates each source: greedy (or sampling) for a batch, or beam search when `config.numBeams > 1`.
-    /// Dropout is off meanwhile. The target starts with `bos` and ends at `eos` (kept) or maxNewTokens.
-    /// - Parameters:
-    ///   - src: B sources (padded here with padId to the longest)
-    ///   - config: how to choose tokens; its stopTokens gain `eos`
-    /// - Returns: per source, the target tokens from `bos` on
-    @_specialize(where Scalar == Float)
-    public func generate(src: [[Int]], bos: Int, eos: Int, config: GenerationConfig) -> [[Int]] {
-        if let problem = config.problem { modelFailure("EncoderDecoderTransformer.generate", problem) }
-        if src.isEmpty || src.contains(where: \.isEmpty) {
-            modelFailure("EncoderDecoderTransformer.generate", "every source needs at least one token")
-        }
-        var config = config
-        config.stopTokens.insert(eos)
-        let wasTraining = isTraining
-        eval()
-        defer { isTraining = wasTraining }
-        let width = src.map(\.count).max()!
-        let ids = NDArray(shape: [src.count, width],
-                          scalars: src.flatMap { $0 + Array(repeating: self.config.padId, count: width - $0.count) })
-        let memory = encode(ids), memoryMask = paddingMask(ids)
-        if config.numBeams > 1 {
-            return (0..<src.count).map { row in
-                beamSearch(memory: memory[row..<(row + 1)], memoryMask: memoryMask[row..<(row + 1)], bos: bos, config: config)
-            }
-        }
-        var generators = src.indices.map { Sampling.rowGenerator(seed: config.seed, row: $0) }
-        let stepper = TargetStepper(model: self, memory: memory, memoryMask: memoryMask, useCache: config.useCache)
-        var rows = src.map { _ in [bos] }
-        var active = Set(src.indices)
-        var logits = stepper.start(rows)
-        for step in 0..<config.maxNewTokens {
-            for row in rows.indices {
-                guard active.contains(row) else { rows[row].append(self.config.padId); continue }
-                let token = Sampling.choose(logits[row], history: rows[row], config: config,
-                                            using: &generators[row]).token
-                rows[row].append(token)
-                if config.stopTokens.contains(token) { active.remove(row) }
-            }
-            if active.isEmpty || step == config.maxNewTokens - 1 { break }
-            logits = stepper.step(rows)
-        }
-        // Drop what finished rows were fed after their stop token.
-        return rows.map { row in
-            if let stop = row.dropFirst().firstIndex(where: { config.stopTokens.contains($0) }) { return Array(row[...stop]) }
-            return row
-        }
-    }
-
-    @_specialize(where Scalar == Float)
-    func beamSearch(memory: NDArray<Scalar>, memoryMask: NDArray<Scalar>, bos: Int, config: GenerationConfig) -> [Int] {
-        var beamMemory = memory, beamMask = memoryMask
-        var stepper = TargetStepper(model: self, memory: memory, memoryMask: memoryMask, useCache: config.useCache)
-        let best = runBeamSearch(config: config, history: { [bos] + $0 }, onLogits: nil,
-                                 start: { stepper.start([[bos]]) },
-                                 step: { sources, beams in
-                                     if beamMemory.shape[0] != sources.count {       // 1 row, then k beams
-                                         let rows = NDArray<Int>(Array(repeating: 0, count: sources.count))
-                                         beamMemory = memory.take(rows, axis: 0)
-                                         beamMask = memoryMask.take(rows, axis: 0)
-                                         stepper.memory = beamMemory
-                                         stepper.memoryMask = beamMask
-                                     }
-                                     stepper.reorder(rows: sources)
-                                     return stepper.step(beams.map { [bos] + $0 })
-                                 })
-        return [bos] + best.newTokens
-    }
-
     @inline(__always)
     func embed(_ ids: NDArray<Int>, _ table: Embedding<Scalar>, offset: Int) -> NDArray<Scalar> {
         var x = table(ids) * Scalar(Double(config.hiddenDim).squareRoot())         // [B, T, C]
@@ -277,40 +207,4 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
             modelFailure("EncoderDecoderTransformer", "\(name) of \(ids.shape[1]) tokens is longer than maxSeqLen \(config.maxSeqLen)")
         }
     }
-}
-
-/// Feeds growing targets to the decoder: all at once, then one token per step with the caches.
-struct TargetStepper<Scalar: NDFloatingPoint> {
-    let model: EncoderDecoderTransformer<Scalar>
-    var memory: NDArray<Scalar>
-    var memoryMask: NDArray<Scalar>
-    let useCache: Bool
-    let caches: [KeyValueCache<Scalar>]
-
-    init(model: EncoderDecoderTransformer<Scalar>, memory: NDArray<Scalar>, memoryMask: NDArray<Scalar>, useCache: Bool) {
-        self.model = model
-        self.memory = memory
-        self.memoryMask = memoryMask
-        self.useCache = useCache
-        caches = model.decoder.map { _ in KeyValueCache() }
-    }
-
-    /// The last position's logits [B, V] after reading whole targets (all of one length).
-    func start(_ rows: [[Int]]) -> NDArray<Scalar> {
-        for cache in caches { cache.removeAll() }
-        let t = rows[0].count
-        let ids = NDArray(shape: [rows.count, t], scalars: rows.flatMap { $0 })
-        let logits = model.decode(ids, memory: memory, memoryMask: memoryMask, maskTargetPadding: false,
-                                  caches: useCache ? caches : nil)
-        return logits[.all, t - 1]                                                 // [B, V]
-    }
-
-    /// The logits [B, V] after the newest token of each row.
-    func step(_ rows: [[Int]]) -> NDArray<Scalar> {
-        if !useCache || caches[0].count + 1 > model.config.maxSeqLen { return start(rows.map { Array($0.suffix(model.config.maxSeqLen)) }) }
-        let ids = NDArray(shape: [rows.count, 1], scalars: rows.map { $0.last! })
-        return model.decode(ids, memory: memory, memoryMask: memoryMask, maskTargetPadding: false, caches: caches)[.all, 0]
-    }
-
-    func reorder(rows: [Int]) { for cache in caches { cache.reorder(rows: rows) } }
 }

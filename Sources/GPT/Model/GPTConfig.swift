@@ -9,10 +9,11 @@
 // holds. The presets are the sizes people quote: LiteTorch's tiny to large, the
 // four GPT-2s, and nanoGPT's shakespeare-char.
 //
-// Depends on: NN (NormPlacement, Activation, FeedForwardVariant), Foundation (Codable).
+// Depends on: NDArray (Activation), NN (NormPlacement, FeedForwardVariant), Foundation (Codable).
 // Not here: the Hugging Face config.json of a GPT-2 folder (GPT2Checkpoint.swift reads that).
 
 import Foundation
+import NDArray
 import NN
 
 /// Where a GPT gets the position of each token from.
@@ -59,6 +60,9 @@ public struct GPTConfig: Sendable, Codable, Equatable {
     public var tieWeights: Bool
     /// Whether the linear layers and layer norms have biases (GPT-2: yes).
     public var bias: Bool
+    /// Whether attention's projections (qkv, proj) have biases; nil: as `bias`. LiteTorch's attention
+    /// has none (its W_q, W_k, W_v, W_o are bare matrices) while its feed-forward layers do.
+    public var attentionBias: Bool?
     /// LayerNorm's ε.
     public var layerNormEps: Double
     /// The base of the rotary and sinusoidal frequencies.
@@ -69,7 +73,7 @@ public struct GPTConfig: Sendable, Codable, Equatable {
                 ffnDim: Int? = nil, dropout: Double = 0.1, positionEncoding: PositionEncodingKind = .learned,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
                 ffnVariant: FeedForwardVariant = .standard, tieWeights: Bool = true, bias: Bool = true,
-                layerNormEps: Double = 1e-5, positionBase: Double = 10000) {
+                attentionBias: Bool? = nil, layerNormEps: Double = 1e-5, positionBase: Double = 10000) {
         self.vocabSize = vocabSize
         self.maxSeqLen = maxSeqLen
         self.numLayers = numLayers
@@ -83,6 +87,7 @@ public struct GPTConfig: Sendable, Codable, Equatable {
         self.ffnVariant = ffnVariant
         self.tieWeights = tieWeights
         self.bias = bias
+        self.attentionBias = attentionBias
         self.layerNormEps = layerNormEps
         self.positionBase = positionBase
     }
@@ -107,17 +112,23 @@ public struct GPTConfig: Sendable, Codable, Equatable {
 
     // MARK: Presets
 
-    // LiteTorch's table (its LLM guide's "Model Sizes"). LiteTorch's language-model head is its own
-    // [V, C] matrix, so these presets do not tie weights: their parameter counts are LiteTorch's.
+    // LiteTorch's table (its LLM guide's "Model Sizes"), built as LiteTorch builds them: an untied
+    // [V, C] head, attention without biases, GELU (tanh form) feed-forward layers with biases. The
+    // parameter counts are LiteTorch's own (2VC + TC + L(4C² + 2CF + F + 5C) + 2C); the guide's
+    // rounded "3M" and "~10M" for medium and large are not what its code builds.
 
-    /// LiteTorch's tiny GPT: V 500, context 64, 2 layers, 2 heads, 32 wide, FFN 128: 59,520 parameters.
-    public static let tiny = liteTorch(vocabSize: 500, maxSeqLen: 64, numLayers: 2, numHeads: 2, hiddenDim: 32)
-    /// LiteTorch's small GPT: V 1000, context 128, 4 layers, 4 heads, 64 wide, FFN 256: 336,256 parameters.
-    public static let small = liteTorch(vocabSize: 1000, maxSeqLen: 128, numLayers: 4, numHeads: 4, hiddenDim: 64)
-    /// LiteTorch's medium GPT: V 5000, context 256, 6 layers, 6 heads, 192 wide, FFN 768: 4.6M parameters.
-    public static let medium = liteTorch(vocabSize: 5000, maxSeqLen: 256, numLayers: 6, numHeads: 6, hiddenDim: 192)
-    /// LiteTorch's large GPT: V 10000, context 512, 12 layers, 8 heads, 256 wide, FFN 1024: 14.7M parameters.
-    public static let large = liteTorch(vocabSize: 10000, maxSeqLen: 512, numLayers: 12, numHeads: 8, hiddenDim: 256)
+    /// LiteTorch's tiny GPT: V 500, context 64, 2 layers, 2 heads, 32 wide, FFN 128: 59,264 parameters.
+    public static let tiny = liteTorch(vocabSize: 500, maxSeqLen: 64, numLayers: 2, numHeads: 2, hiddenDim: 32,
+                                       ffnDim: 128)
+    /// LiteTorch's small GPT: V 1000, context 128, 4 layers, 4 heads, 64 wide, FFN 256: 335,232 parameters.
+    public static let small = liteTorch(vocabSize: 1000, maxSeqLen: 128, numLayers: 4, numHeads: 4, hiddenDim: 64,
+                                        ffnDim: 256)
+    /// LiteTorch's medium GPT: V 5000, context 256, 6 layers, 6 heads, 192 wide, FFN 768: 4,634,112 parameters.
+    public static let medium = liteTorch(vocabSize: 5000, maxSeqLen: 256, numLayers: 6, numHeads: 6, hiddenDim: 192,
+                                         ffnDim: 768)
+    /// LiteTorch's large GPT: V 10000, context 512, 12 layers, 8 heads, 256 wide, FFN 1024: 14,716,416 parameters.
+    public static let large = liteTorch(vocabSize: 10000, maxSeqLen: 512, numLayers: 12, numHeads: 8, hiddenDim: 256,
+                                        ffnDim: 1024)
 
     /// GPT-2 (124M): 12 layers, 12 heads, 768 wide, context 1024, V = 50257.
     public static let gpt2Small = gpt2(numLayers: 12, numHeads: 12, hiddenDim: 768)
@@ -147,9 +158,16 @@ public struct GPTConfig: Sendable, Codable, Equatable {
         presets.first { $0.key == name }?.value
     }
 
-    static func liteTorch(vocabSize: Int, maxSeqLen: Int, numLayers: Int, numHeads: Int, hiddenDim: Int) -> GPTConfig {
+    /// LiteTorch's `GPTModel(vocab_size, max_seq_len, num_layers, num_heads, hidden_dim, ffn_dim, dropout)`,
+    /// with its defaults (GPT-2 small's sizes, ffn_dim 3072 whatever the width): learned positions,
+    /// pre-norm, GELU in its tanh form, an untied head without bias, attention without biases, biases
+    /// in the feed-forward layers and layer norms. The same arguments give LiteTorch's parameter count.
+    public static func liteTorch(vocabSize: Int = 50257, maxSeqLen: Int = 1024, numLayers: Int = 12,
+                                 numHeads: Int = 12, hiddenDim: Int = 768, ffnDim: Int = 3072,
+                                 dropout: Double = 0.1) -> GPTConfig {
         GPTConfig(vocabSize: vocabSize, maxSeqLen: maxSeqLen, numLayers: numLayers, numHeads: numHeads,
-                  hiddenDim: hiddenDim, tieWeights: false)
+                  hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: .geluTanh, tieWeights: false,
+                  bias: true, attentionBias: false)
     }
 
     static func gpt2(numLayers: Int, numHeads: Int, hiddenDim: Int) -> GPTConfig {

@@ -15,9 +15,11 @@
 // left-padded batch passes an attention mask [B, past + T] of 1s (real) and 0s
 // (padding); positions then come from the mask, so every prompt starts at 0.
 //
-// Depends on: NDArray, NN (the layers), GPTConfig.swift.
-// Not here: generation (Generation.swift), checkpoints (Checkpoint.swift), gradients (Backprop).
+// Depends on: NDArray, NN (the layers), GPTConfig.swift, Backprop (the layers' saving forwards, which
+// `run(…, keeping: true)` calls for the backward: the forward is written once, here).
+// Not here: generation (Generation.swift), checkpoints (Checkpoint.swift), the backward (GPTBackward.swift).
 
+import Backprop
 import Foundation
 import NDArray
 import NN
@@ -62,6 +64,27 @@ public final class GPTCache<Scalar: NDFloatingPoint> {
     /// Keeps, as batch row i, the cached row `rows[i]`: every layer becomes [B', NH, count, HS] for
     /// B' = rows.count (beam search follows its surviving beams with this).
     public func reorder(rows: [Int]) { for layer in layers { layer.reorder(rows: rows) } }
+}
+
+/// What is wrong with token ids given to `GPTModel.forward(checking:)`.
+public enum GPTInputError: Error, Equatable, CustomStringConvertible {
+    /// The ids are not [B, T] with T ≥ 1.
+    case notABatch(shape: [Int])
+    /// T is longer than the context (LiteTorch: "Sequence length T exceeds maximum length maxSeqLen").
+    case sequenceTooLong(length: Int, maxSeqLen: Int)
+    /// An id outside 0..<V, at [b, t].
+    case idOutOfRange(id: Int, position: [Int], vocabSize: Int)
+
+    /// The message, naming the shape, the length or the id.
+    public var description: String {
+        switch self {
+        case .notABatch(let shape): return "inputIds of shape \(shape) must be [B, T] with T ≥ 1"
+        case .sequenceTooLong(let length, let maxSeqLen):
+            return "sequence length \(length) exceeds maxSeqLen \(maxSeqLen): crop it to the last \(maxSeqLen) tokens"
+        case .idOutOfRange(let id, let position, let vocabSize):
+            return "id \(id) at \(position) is outside the vocabulary 0..<\(vocabSize)"
+        }
+    }
 }
 
 /// How `GPTModel.init` fills the weights.
@@ -137,7 +160,8 @@ public final class GPTModel<Scalar: NDFloatingPoint>: Layer {
             made.append(TransformerBlock(hiddenDim: c, numHeads: config.numHeads, ffnDim: config.ffnDim,
                                          dropout: config.dropout, normPlacement: config.normPlacement,
                                          activation: config.activation, ffnVariant: config.ffnVariant,
-                                         bias: config.bias, eps: Scalar(config.layerNormEps), rotary: rotary,
+                                         bias: config.bias, attentionBias: config.attentionBias ?? config.bias,
+                                         eps: Scalar(config.layerNormEps), rotary: rotary,
                                          weightInit: weightInit, using: &generator))
         }
         blocks = made
@@ -154,12 +178,17 @@ public final class GPTModel<Scalar: NDFloatingPoint>: Layer {
         }
     }
 
-    /// LiteTorch's signature: `GPTModel(vocabSize: 65, maxSeqLen: 64, numLayers: 4, numHeads: 4, hiddenDim: 128)`;
-    /// the rest as in `GPTConfig`'s defaults (ffnDim 4C, learned positions, pre-norm, tied weights).
-    public convenience init(vocabSize: Int, maxSeqLen: Int, numLayers: Int, numHeads: Int, hiddenDim: Int,
-                            ffnDim: Int? = nil, dropout: Double = 0.1, using generator: inout SeededGenerator) {
-        self.init(config: GPTConfig(vocabSize: vocabSize, maxSeqLen: maxSeqLen, numLayers: numLayers,
-                                    numHeads: numHeads, hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout),
+    /// LiteTorch's signature, and LiteTorch's model: `GPTModel(vocab_size, max_seq_len, num_layers, num_heads,
+    /// hidden_dim, ffn_dim, dropout)` with its defaults (ffn_dim 3072 whatever the width), built as
+    /// `GPTConfig.liteTorch(…)` says: an untied head, attention without biases. The same arguments give
+    /// LiteTorch's parameter count (V 1000, T 128, L 2, C 64, F 256: 235,776). GPT-2's choices (a tied
+    /// head, F = 4C, biases everywhere) are `GPTModel(config:)`'s, through `GPTConfig`.
+    /// Swift needs the generator LiteTorch's global NumPy state hides: `using: &rng`.
+    public convenience init(vocabSize: Int = 50257, maxSeqLen: Int = 1024, numLayers: Int = 12, numHeads: Int = 12,
+                            hiddenDim: Int = 768, ffnDim: Int = 3072, dropout: Double = 0.1,
+                            using generator: inout SeededGenerator) {
+        self.init(config: .liteTorch(vocabSize: vocabSize, maxSeqLen: maxSeqLen, numLayers: numLayers,
+                                     numHeads: numHeads, hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout),
                   using: &generator)
     }
 
@@ -192,6 +221,23 @@ public final class GPTModel<Scalar: NDFloatingPoint>: Layer {
     @inlinable
     public func callAsFunction(_ inputIds: NDArray<Int>) -> NDArray<Scalar> { forward(inputIds) }
 
+    /// `forward(_:)` for ids from outside (a file, a user): throws where `forward` stops the program,
+    /// as LiteTorch's forward raises `ValueError` for a sequence longer than max_seq_len.
+    /// - Parameter inputIds: [B, T] token ids
+    /// - Returns: [B, T, V]
+    /// - Throws: `GPTInputError` naming the shape, the length or the id
+    public func forward(checking inputIds: NDArray<Int>) throws(GPTInputError) -> NDArray<Scalar> {
+        if inputIds.ndim != 2 || inputIds.shape[1] == 0 { throw .notABatch(shape: inputIds.shape) }
+        if inputIds.shape[1] > config.maxSeqLen {
+            throw .sequenceTooLong(length: inputIds.shape[1], maxSeqLen: config.maxSeqLen)
+        }
+        if let index = inputIds.scalars.firstIndex(where: { $0 < 0 || $0 >= config.vocabSize }) {
+            throw .idOutOfRange(id: inputIds.scalars[index], position: [index / inputIds.shape[1], index % inputIds.shape[1]],
+                                vocabSize: config.vocabSize)
+        }
+        return forward(inputIds)
+    }
+
     /// The full forward pass.
     /// - Parameters:
     ///   - inputIds: [B, T] the new token ids
@@ -206,6 +252,20 @@ public final class GPTModel<Scalar: NDFloatingPoint>: Layer {
     public func forward(_ inputIds: NDArray<Int>, attentionMask: NDArray<Int>? = nil, cache: GPTCache<Scalar>? = nil,
                         lastLogitsOnly: Bool = false, outputHiddenStates: Bool = false,
                         outputAttentions: Bool = false) -> GPTOutput<Scalar> {
+        run(inputIds, attentionMask: attentionMask, cache: cache, lastLogitsOnly: lastLogitsOnly,
+            outputHiddenStates: outputHiddenStates, outputAttentions: outputAttentions, keeping: false).output
+    }
+
+    /// The forward pass, written once: `forward` calls it, and so does `lossAndGradients`, with
+    /// `keeping: true` to have each layer keep what its backward reads (Backprop's saving forwards,
+    /// which run the layers' own steps) and to check every stage for NaN (NumericsCheck).
+    /// - Parameters: as `forward`; with `keeping`, no cache (training reads whole sequences)
+    /// - Returns: the output, and with `keeping` the saved arrays
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    func run(_ inputIds: NDArray<Int>, attentionMask: NDArray<Int>? = nil, cache: GPTCache<Scalar>? = nil,
+             lastLogitsOnly: Bool = false, outputHiddenStates: Bool = false, outputAttentions: Bool = false,
+             keeping: Bool) -> (output: GPTOutput<Scalar>, saved: Saved?) {
         let past = cache?.count ?? 0
         checkInput(inputIds, attentionMask: attentionMask, past: past, cache: cache)
         let (b, t) = (inputIds.shape[0], inputIds.shape[1])
@@ -216,26 +276,47 @@ public final class GPTModel<Scalar: NDFloatingPoint>: Layer {
         } else if let sinusoids {
             if let positions { x += sinusoids(positions: positions) } else { x += sinusoids(seqLen: t, offset: past) }
         }
-        x = embeddingDropout(x)
-        let mask = attentionMaskArray(attentionMask, batch: b, queries: t, keys: past + t)
+        var embeddingSaved: Dropout<Scalar>.Saved?
+        if keeping {
+            (x, embeddingSaved) = embeddingDropout.forwardSaving(x)
+            NumericsCheck.check(x, "embedding forward")
+        } else {
+            x = embeddingDropout(x)
+        }
+        let mask = attentionMaskArray(attentionMask, batch: b, queries: t, keys: past + t)   // [T, T] causal (+ padding)
         var hiddenStates: [NDArray<Scalar>] = outputHiddenStates ? [x] : []
         var attentions: [NDArray<Scalar>] = []
+        var blocksSaved: [TransformerBlock<Scalar>.Saved] = []
         for (i, block) in blocks.enumerated() {
-            let (y, weights) = block.forwardWithWeights(x, mask: mask, cache: cache?.layers[i],
-                                                        positions: rotary == nil ? nil : positions)
-            x = y
+            let blockPositions = rotary == nil ? nil : positions
+            let weights: NDArray<Scalar>                                                // [B, NH, T, past + T]
+            if keeping {
+                let (y, w, s) = block.forwardSaving(x, mask: mask, positions: blockPositions, prefix: "blocks.\(i).")
+                (x, weights) = (y, w)
+                blocksSaved.append(s)
+            } else {
+                (x, weights) = block.forwardWithWeights(x, mask: mask, cache: cache?.layers[i], positions: blockPositions)
+            }
             if outputHiddenStates { hiddenStates.append(x) }
             if outputAttentions { attentions.append(weights) }
         }
-        if outputHiddenStates {
-            x = lnF(x)
-            hiddenStates[hiddenStates.count - 1] = x
-            if lastLogitsOnly { x = x[.all, (t - 1)..<t] }                              // [B, 1, C]
+        if lastLogitsOnly && !outputHiddenStates { x = x[.all, (t - 1)..<t] }            // [B, 1, C]: normalise only it
+        var lnFSaved: LayerNorm<Scalar>.Saved?
+        if keeping {
+            (x, lnFSaved) = lnF.forwardSaving(x)
+            NumericsCheck.check(x, "lnF forward")
         } else {
-            if lastLogitsOnly { x = x[.all, (t - 1)..<t] }                              // [B, 1, C]: normalise only it
             x = lnF(x)
         }
-        return GPTOutput(logits: project(x), hiddenStates: hiddenStates, attentions: attentions)
+        if outputHiddenStates {
+            hiddenStates[hiddenStates.count - 1] = x
+            if lastLogitsOnly { x = x[.all, (t - 1)..<t] }                              // [B, 1, C]
+        }
+        let logits = project(x)                                                         // [B, T, C] → [B, T, V]
+        let output = GPTOutput(logits: logits, hiddenStates: hiddenStates, attentions: attentions)
+        guard keeping, let embeddingSaved, let lnFSaved else { return (output, nil) }
+        NumericsCheck.check(logits, "logits forward")
+        return (output, Saved(embeddingDropout: embeddingSaved, blocks: blocksSaved, lnF: lnFSaved, final: x))
     }
 
     /// Hidden states [B, T, C] → logits [B, T, V]: x·wteᵀ when tied, else lmHead(x).

@@ -24,12 +24,16 @@ extension GPTModel {
                      + "FFN \(f) (\(config.ffnVariant.rawValue), \(config.activation.rawValue)), context "
                      + "\(config.maxSeqLen), vocabulary \(v), \(config.positionEncoding.rawValue) positions, "
                      + "\(config.normPlacement.rawValue)-norm"]
-        let named = namedParameters
-        let width = max(30, (named.map { $0.0.count }.max() ?? 0) + 2)
-        lines.append(padded("name", width) + padded("shape", 16) + "count")
-        for (name, value) in named {
-            let label = name == "wte.weight" && lmHead == nil ? name + " (tied: also the output projection)" : name
-            lines.append(padded(label, width) + padded("\(value.shape)", 16) + grouped(value.count))
+        // Columns as wide as their longest entry, so that no name or shape pushes the next column out.
+        let rows = namedParameters.map { name, value in
+            (name == "wte.weight" && lmHead == nil ? name + " (tied: also the output projection)" : name,
+             "\(value.shape)", grouped(value.count))
+        }
+        let width = max(30, (rows.map { $0.0.count }.max() ?? 0) + 2)
+        let shapeWidth = max(16, (rows.map { $0.1.count }.max() ?? 0) + 2)
+        lines.append(padded("name", width) + padded("shape", shapeWidth) + "count")
+        for (label, shape, count) in rows {
+            lines.append(padded(label, width) + padded(shape, shapeWidth) + count)
         }
         let total = numParameters()
         let perTokenActivations = l * (10 * c + 2 * f) + 2 * c + v

@@ -20,6 +20,18 @@ import NDArray
 import NN
 
 extension GPTModel {
+    /// What the backward reads from one forward pass (`run(…, keeping: true)`): every layer's saved arrays.
+    public struct Saved {
+        /// The embedding dropout's mask.
+        public let embeddingDropout: Dropout<Scalar>.Saved
+        /// Each block's saved arrays, block 0 first.
+        public let blocks: [TransformerBlock<Scalar>.Saved]
+        /// The final LayerNorm's.
+        public let lnF: LayerNorm<Scalar>.Saved
+        /// lnF's output [B, T, C]: the output projection's input.
+        public let final: NDArray<Scalar>
+    }
+
     /// The mean cross-entropy of `targets` given `inputIds` (as `computeLoss(inputIds:targets:)`),
     /// with every parameter's gradient added into `gradients`. Dropout is applied when training.
     /// - Parameters:
@@ -33,28 +45,14 @@ extension GPTModel {
     public func lossAndGradients(inputIds: NDArray<Int>, targets: NDArray<Int>, ignoreIndex: Int = -100,
                                  labelSmoothing: Double = 0, lossScale: Double = 1,
                                  into gradients: inout Gradients<Scalar>) -> Double {
-        checkInput(inputIds, attentionMask: nil, past: 0, cache: nil)
         if targets.shape != inputIds.shape {
             modelFailure("GPTModel.lossAndGradients", "targets \(targets.shape) must have inputIds' shape \(inputIds.shape)")
         }
         let t = inputIds.shape[1]
-        // Forward, keeping what each backward needs.
-        var x = wte(inputIds)                                                      // [B, T, C]
-        if let wpe { x += wpe(seqLen: t) } else if let sinusoids { x += sinusoids(seqLen: t) }
-        let (embedded, dropoutSaved) = embeddingDropout.forwardSaving(x)
-        x = embedded
-        NumericsCheck.check(x, "embedding forward")
-        let mask: NDArray<Scalar> = createCausalMask(seqLen: t)
-        var saved: [TransformerBlock<Scalar>.Saved] = []
-        for (i, block) in blocks.enumerated() {
-            let (y, _, s) = block.forwardSaving(x, mask: mask, prefix: "blocks.\(i).")
-            x = y
-            saved.append(s)
-        }
-        let (h, lnSaved) = lnF.forwardSaving(x)                                    // [B, T, C]
-        NumericsCheck.check(h, "lnF forward")
-        let logits = project(h)                                                    // [B, T, V]
-        NumericsCheck.check(logits, "logits forward")
+        // Forward: the model's one forward pass, keeping what each backward needs.
+        let (output, kept) = run(inputIds, keeping: true)
+        let saved = kept!
+        let (logits, h) = (output.logits, saved.final)                            // [B, T, V], [B, T, C]
         let loss = crossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing)
 
         // Backward, in the reverse order.
@@ -69,12 +67,12 @@ extension GPTModel {
             gradients.accumulateProduct("wte.weight", dLogits.reshaped(-1, v).T, h.reshaped(-1, c))   // += [V, C]
         }
         NumericsCheck.check(dX, "logits backward")
-        dX = lnF.backward(dX, lnSaved, prefix: "lnF.", into: &gradients)
+        dX = lnF.backward(dX, saved.lnF, prefix: "lnF.", into: &gradients)
         NumericsCheck.check(dX, "lnF backward")
         for (i, block) in blocks.enumerated().reversed() {
-            dX = block.backward(dX, saved[i], prefix: "blocks.\(i).", into: &gradients)
+            dX = block.backward(dX, saved.blocks[i], prefix: "blocks.\(i).", into: &gradients)
         }
-        dX = embeddingDropout.backward(dX, dropoutSaved)                           // [B, T, C]
+        dX = embeddingDropout.backward(dX, saved.embeddingDropout)                           // [B, T, C]
         gradients.modify("wte.weight") { embeddingBackward(dOut: dX, ids: inputIds, addingInto: &$0) }   // rows of ids
         if let wpe {
             var dTable = NDArray<Scalar>.zeros(wpe.weight.shape)                   // [maxSeqLen, C]

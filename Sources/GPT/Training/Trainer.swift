@@ -192,9 +192,11 @@ public final class Trainer<Scalar: NDFloatingPoint> {
         return evaluation
     }
 
-    /// Lets a resumed run go on to `steps` steps in all (more or fewer than the saved run's).
-    public func extend(toSteps steps: Int) {
-        precondition(steps >= 0, "Trainer.extend: steps must be at least 0, got \(steps)")
+    /// Sets where `run` stops: after `steps` steps in all, counted from the run's start (not from now).
+    /// More than `config.steps` trains a resumed run further; fewer stops a run early (its schedule
+    /// stays the one it started with: give `decaySteps` for the whole length).
+    public func setTotalSteps(_ steps: Int) {
+        precondition(steps >= 0, "Trainer.setTotalSteps: steps must be at least 0, got \(steps)")
         config.steps = steps
     }
 

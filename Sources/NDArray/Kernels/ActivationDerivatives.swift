@@ -17,29 +17,13 @@
 
 import Foundation
 
-/// The element-wise activations whose derivative `activationGradient` knows.
-public enum ActivationKind: String, Sendable, CaseIterable {
-    /// max(x, 0).
-    case relu
-    /// x·Φ(x), the exact GELU.
-    case gelu
-    /// GELU in its tanh form (GPT-2's).
-    case geluTanh
-    /// x·σ(x).
-    case silu
-    /// σ(x).
-    case sigmoid
-    /// tanh x.
-    case tanh
-}
-
 /// dY · f′(x), element by element: the backward of an activation.
 /// - Parameters:
 ///   - dOut: dY, any shape
 ///   - input: the forward's x, dY's shape
 /// - Returns: dX, dY's shape
 @_specialize(where S == Float)
-public func activationGradient<S: NDFloatingPoint>(_ kind: ActivationKind, dOut: NDArray<S>, input: NDArray<S>) -> NDArray<S> {
+public func activationGradient<S: NDFloatingPoint>(_ kind: Activation, dOut: NDArray<S>, input: NDArray<S>) -> NDArray<S> {
     if dOut.shape != input.shape {
         shapeFailure("activationGradient(\(kind))", "dOut \(dOut.shape) and input \(input.shape) must have one shape")
     }
@@ -108,7 +92,7 @@ public func geluGradient<S: NDFloatingPoint>(dOut: NDArray<S>, input: NDArray<S>
 }
 
 /// f′(x) by the definition, in Double (the Double path, and the reference for the Float kernels).
-func derivativeScalar(_ kind: ActivationKind, _ x: Double) -> Double {
+func derivativeScalar(_ kind: Activation, _ x: Double) -> Double {
     switch kind {
     case .relu: return x > 0 ? 1 : 0
     case .gelu: return 0.5 * Foundation.erfc(-x * 0.70710678118654752) + x * Foundation.exp(-0.5 * x * x) * 0.39894228040143268
@@ -122,7 +106,7 @@ func derivativeScalar(_ kind: ActivationKind, _ x: Double) -> Double {
     }
 }
 
-func derivativeKernel(_ kind: ActivationKind, _ dY: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+func derivativeKernel(_ kind: Activation, _ dY: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
                       _ out: UnsafeMutablePointer<Float>, count: Int) {
     parallelFor(count, grain: unaryGrain) { range in
         let lo = range.lowerBound

@@ -3,7 +3,7 @@
 //
 //   relu(x)  = max(x, 0)                     sigmoid(x) = 1 / (1 + e^−x)
 //   silu(x)  = x · sigmoid(x)                erf(x)     = 2/√π ∫₀ˣ e^−t² dt
-//   gelu(x)  = x/2 · (1 + erf(x/√2))         gelu(x, approximate: .tanh)
+//   gelu(x)  = x/2 · (1 + erf(x/√2))         gelu(x, approximate: true)
 //            = x/2 · (1 + tanh(√(2/π)(x + 0.044715x³)))
 //
 // Float arrays run the vectorised, threaded kernels of Kernels/Activations.swift
@@ -15,13 +15,40 @@
 
 import Foundation
 
-/// How GELU computes Φ(x), the standard normal's distribution function.
-/// PyTorch: `approximate='none'` and `approximate='tanh'`.
-public enum GELUApproximation: String, Sendable, CaseIterable {
-    /// The exact form, x·Φ(x) = x/2 · (1 + erf(x/√2)) (BERT, PyTorch's default).
-    case exact
-    /// The tanh form GPT-2 was trained with: x/2 · (1 + tanh(√(2/π)(x + 0.044715x³))).
+/// The element-wise activations, one enum for the whole library: the forward (`apply`), the
+/// derivative (`activationGradient`, Backprop's `activationBackward`) and the feed-forward layers'
+/// choice (NN's `FeedForward(activation:)`, GPTConfig's `activation`, saved in config.json by raw value).
+/// LiteTorch: `activation='relu' | 'gelu'` (its 'gelu' is `.geluTanh`); PyTorch: `nn.ReLU`, `nn.GELU`, …
+public enum Activation: String, Sendable, CaseIterable, Codable {
+    /// max(x, 0). LiteTorch's default.
+    case relu
+    /// x·Φ(x), exact (PyTorch's `nn.GELU()`, BERT).
+    case gelu
+    /// x·Φ(x) in GPT-2's tanh form (PyTorch's `nn.GELU(approximate='tanh')`, LiteTorch's 'gelu').
+    case geluTanh
+    /// x·σ(x) ("swish").
+    case silu
+    /// σ(x) = 1 / (1 + e^−x).
+    case sigmoid
+    /// tanh x.
     case tanh
+
+    /// The activation applied element by element; the shape is kept.
+    @inlinable
+    public func apply<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { activate(self, x) }
+}
+
+/// `activation` applied to `x` (outside the enum, where its cases would hide the functions' names).
+@inlinable
+func activate<S: NDFloatingPoint>(_ activation: Activation, _ x: NDArray<S>) -> NDArray<S> {
+    switch activation {
+    case .relu: return relu(x)
+    case .gelu: return gelu(x)
+    case .geluTanh: return gelu(x, approximate: true)
+    case .silu: return silu(x)
+    case .sigmoid: return sigmoid(x)
+    case .tanh: return tanh(x)
+    }
 }
 
 /// `op` on every element: the vectorised kernel for Float, Foundation per element for Double (threaded, both)
@@ -60,9 +87,10 @@ func applyUnary<S: NDFloatingPoint>(_ op: UnaryOperation, _ x: NDArray<S>) -> ND
 /// Shape: unchanged.
 @inlinable public func silu<S: NDFloatingPoint>(_ x: NDArray<S>) -> NDArray<S> { applyUnary(.silu, x) }
 
-/// The Gaussian error linear unit x·Φ(x) of each element, exact or in its tanh form.
-/// PyTorch: `torch.nn.functional.gelu(x, approximate=…)`. Shape: unchanged (`[B, T, 4C]` → `[B, T, 4C]`).
+/// The Gaussian error linear unit x·Φ(x) of each element: exact (erf), or with `approximate: true` in
+/// GPT-2's tanh form, x/2 · (1 + tanh(√(2/π)(x + 0.044715x³))) (`Activation.geluTanh`).
+/// PyTorch: `torch.nn.functional.gelu(x, approximate='none' | 'tanh')`. Shape: unchanged (`[B, T, 4C]` → `[B, T, 4C]`).
 @inlinable
-public func gelu<S: NDFloatingPoint>(_ x: NDArray<S>, approximate: GELUApproximation = .exact) -> NDArray<S> {
-    applyUnary(approximate == .exact ? .gelu : .geluTanh, x)
+public func gelu<S: NDFloatingPoint>(_ x: NDArray<S>, approximate: Bool = false) -> NDArray<S> {
+    applyUnary(approximate ? .geluTanh : .gelu, x)
 }

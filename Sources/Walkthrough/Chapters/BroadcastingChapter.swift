@@ -49,7 +49,8 @@ func broadcastingChapter(_ p: Presenter) {
     let mean = x.mean(axis: -1, keepDims: true)
     p.code("let mean = x.mean(axis: -1, keepDims: true)", "shape \(mean.shape)  [B, T, 1]")
     let centred = x - mean
-    p.code("let centred = x - mean                              // [2, 3, 4] − [2, 3, 1]", centred[0])
+    p.code("let centred = x - mean                              // [2, 3, 4] − [2, 3, 1]", "shape \(centred.shape)")
+    p.code("centred[0]", centred[0])
     p.code("centred.mean(axis: -1)", centred.mean(axis: -1))
     p.say("""
         keepDims leaves the reduced axis in place with size 1, so the result lines up with
@@ -59,8 +60,8 @@ func broadcastingChapter(_ p: Presenter) {
     p.pause()
 
     p.step("The causal mask: [T, T] over [B, NH, T, T]")
-    let mask: NDArray<Float> = createCausalMask(seqLen: 4)
-    p.code("let mask: NDArray<Float> = createCausalMask(seqLen: 4)", mask)
+    let mask = createCausalMask(seqLen: 4)
+    p.code("let mask = createCausalMask(seqLen: 4)             // NDArray<Float>", mask)
     for line in explainBroadcast([1, 2, 4, 4], mask.shape) { p.say("  " + line) }
     p.say("""
         One [T, T] mask serves every sequence of the batch and every attention head: 0 where

@@ -72,33 +72,38 @@ func gptChapter(_ p: Presenter) {
     let ids = try! tokenizer.encode(prompt)
     let labels = prompt.map { String($0) }
     p.step("Text → tokens → embeddings")
-    p.code("tokenizer.encode(\"\(prompt)\")", ids)
+    p.code("let tokens = try tokenizer.encode(\"\(prompt)\")", ids)
     let input = NDArray(shape: [1, ids.count], scalars: ids)
+    p.code("let ids = NDArray(shape: [1, tokens.count], scalars: tokens)", "shape \(input.shape)  [B, T]")
     var x = model.wte(input)
-    p.code("let x = model.wte(ids)        // one row of the [V, C] table per token", "shape \(x.shape)  [B, T, C]")
+    p.code("var x = model.wte(ids)             // one row of the [V, C] table per token", "shape \(x.shape)  [B, T, C]")
     x += model.wpe!(seqLen: ids.count)
-    p.code("x += model.wpe(seqLen: \(ids.count))  // each position's learned vector", "shape \(x.shape)")
+    p.code("x += model.wpe!(seqLen: \(ids.count))       // each position's learned vector", "shape \(x.shape)")
     p.pause()
 
-    let (nh, hs, t, c) = (config.numHeads, config.hiddenDim / config.numHeads, ids.count, config.hiddenDim)
-    let mask: NDArray<Float> = createCausalMask(seqLen: t)
+    let (nh, hs, t) = (config.numHeads, config.hiddenDim / config.numHeads, ids.count)
+    let mask = createCausalMask(seqLen: t)
     var byHand: [NDArray<Float>] = []
     for (layer, block) in model.blocks.enumerated() {
         let attn = block.attn
         let first = layer == 0
         p.step("Block \(layer): queries, keys and values" + (first ? "" : " (the same steps, on block \(layer - 1)'s output)"))
-        let qkv = attn.qkv(block.ln1(x))
-        p.code("let qkv = attn.qkv(ln1(x))", "shape \(qkv.shape)  [B, T, 3C]" + (first ? ": a query, key and value per token" : ""))
-        let q = attn.splitHeads(qkv[.ellipsis, 0..<c]), k = attn.splitHeads(qkv[.ellipsis, c..<(2 * c)])
-        let v = attn.splitHeads(qkv[.ellipsis, (2 * c)..<(3 * c)])
-        p.code("let q = splitHeads(qkv[..., 0..<C])", "shape \(q.shape)  [B, NH, T, HS]: \(nh) heads of \(hs)")
+        p.code("let block = model.blocks[\(layer)]")
+        let h = block.ln1(x)
+        p.code("let h = block.ln1(x)", "shape \(h.shape)  [B, T, C]" + (first ? ": each token's vector normalised" : ""))
+        p.code("block.attn.qkv(h).shape", "shape \(attn.qkv(h).shape)  [B, T, 3C]"
+               + (first ? ": one product makes a query, key and value per token" : ""))
+        // MultiHeadAttention's own steps, the ones its forward and the backward's saving forward call.
+        let (q, k, v) = attn.heads(query: h, key: h, value: h)
+        p.code("let (q, k, v) = block.attn.heads(query: h, key: h, value: h)   // that product, cut into heads",
+               "shape \(q.shape)  [B, NH, T, HS]: \(nh) heads of \(hs), for each of q, k and v")
         if first {
-            p.code("let k = splitHeads(qkv[..., C..<2C]), v = splitHeads(qkv[..., 2C..<3C])", "shape \(k.shape) each")
+            p.code("let mask = createCausalMask(seqLen: \(t))", "shape \(mask.shape)  [T, T]")
         }
-        var scores = matmul(q, k.swappedAxes(-1, -2)) * Float(1 / Double(hs).squareRoot())
-        p.code("var scores = matmul(q, kᵀ) / √\(hs)", "shape \(scores.shape)  [B, NH, T, T]: token i's query · token j's key")
-        scores += mask
-        p.code("scores += createCausalMask(seqLen: \(t))", "row 3 of head 0: \(scores[0, 0, 3])   (−inf: the future)")
+        let scores = attn.attention.scores(query: q, key: k, mask: mask)
+        p.code("let scores = block.attn.attention.scores(query: q, key: k, mask: mask)",
+               "shape \(scores.shape)  [B, NH, T, T]: token i's query · token j's key, divided by √\(hs), plus the mask\n"
+               + "row 3 of head 0: \(scores[0, 0, 3])   (−inf: the future)")
         let weights = scores.softmax(axis: -1)
         p.code("let weights = scores.softmax(axis: -1)", "row 3 of head 0: \(weights[0, 0, 3])   (sums to 1)")
         byHand.append(weights)
@@ -126,14 +131,17 @@ func gptChapter(_ p: Presenter) {
         let heads = matmul(weights, v)
         p.code("let heads = matmul(weights, v)", "shape \(heads.shape)  [B, NH, T, HS]: each head's weighted mix of values")
         x += attn.proj(attn.mergeHeads(heads))
-        p.code("x += attn.proj(mergeHeads(heads))", "shape \(x.shape)  [B, T, C]: the heads side by side, projected, added back")
+        p.code("x += block.attn.proj(block.attn.mergeHeads(heads))",
+               "shape \(x.shape)  [B, T, C]: the heads side by side, projected, added back")
         p.pause()
 
         p.step("Block \(layer): the feed-forward network")
-        let hidden = block.ffn.activation.apply(block.ffn.up(block.ln2(x)))
-        p.code("let hidden = \(block.ffn.activation)(ffn.up(ln2(x)))", "shape \(hidden.shape)  [B, T, 4C]: each token on its own, widened")
-        x += block.ffn.down(hidden)
-        p.code("x += ffn.down(hidden)", "shape \(x.shape)  [B, T, C]: narrowed again and added back")
+        let ffn = block.ffn
+        let hidden = ffn.hidden(up: ffn.up(block.ln2(x)), gate: nil)
+        p.code("let hidden = block.ffn.hidden(up: block.ffn.up(block.ln2(x)), gate: nil)   // \(ffn.activation)",
+               "shape \(hidden.shape)  [B, T, 4C]: each token on its own, widened")
+        x += ffn.down(hidden)
+        p.code("x += block.ffn.down(hidden)", "shape \(x.shape)  [B, T, C]: narrowed again and added back")
         if first {
             p.say("""
                 Attention is where tokens exchange information; the feed-forward network then works on
@@ -146,15 +154,15 @@ func gptChapter(_ p: Presenter) {
 
     p.step("The logits")
     let logits = model.project(model.lnF(x))
-    p.code(model.lmHead == nil ? "let logits = matmul(lnF(x), wte.weightᵀ)   // tied: the output layer is the embedding table"
-                               : "let logits = lmHead(lnF(x))",
+    p.code("let logits = model.project(model.lnF(x))" + (model.lmHead == nil
+               ? "   // tied: matmul(x, model.wte.weight.T), the embedding table reused" : "   // lmHead(x)"),
            "shape \(logits.shape)  [B, T, V]: a score for every token at every position")
     let output = model.forward(input, outputAttentions: true)
     var difference: Float = 0
     for (mine, theirs) in zip([logits] + byHand, [output.logits] + output.attentions) {
         difference = max(difference, abs(mine - theirs).max())
     }
-    p.code("model.forward(ids, outputAttentions: true)   // the same pass, in one call",
+    p.code("model.forward(ids, outputAttentions: true)          // the same pass, in one call",
            String(format: "logits and attention weights differ from ours by at most %.1e", difference))
     p.pause()
 

@@ -28,7 +28,7 @@ struct Presenter {
 
     /// A step heading.
     func step(_ title: String) {
-        print("\n── \(title) " + String(repeating: "─", count: max(0, 70 - title.count)))
+        print("\n── \(title) " + String(repeating: "─", count: max(3, 70 - title.count)))   // a long title keeps a rule
     }
 
     /// A paragraph of explanation.

@@ -172,7 +172,7 @@ func resumeTrainer(folder: URL, text: String, steps: Int?) -> Trainer<Float> {
         guard steps >= trainer.step else {
             commandUsageError("train", "--steps \(steps): the run is already at step \(trainer.step)")
         }
-        trainer.extend(toSteps: steps)
+        trainer.setTotalSteps(steps)
     }
     return trainer
 }

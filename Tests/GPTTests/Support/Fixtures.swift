@@ -9,20 +9,15 @@ import Foundation
 import GPT
 import NDArray
 import NN
+import TestSupport
 import XCTest
 
 /// Tests/GPTTests/Fixtures/<path>.
-func fixtureURL(_ path: String) -> URL {
-    Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(path)
-}
+func fixtureURL(_ path: String) -> URL { FixtureFolder(bundle: .module).url.appendingPathComponent(path) }
 
 /// The .npy file Fixtures/<path>.npy.
 func fixture<S: NDArrayScalar>(_ path: String, as type: S.Type = S.self) -> NDArray<S> {
-    do {
-        return try NDArray<S>(contentsOfNPY: fixtureURL(path + ".npy"), converting: true)
-    } catch {
-        fatalError("fixture \(path).npy: \(error)")
-    }
+    FixtureFolder(bundle: .module).load(path)
 }
 
 /// A small GPT in eval mode: V = 23, context 16, 2 blocks of 4 heads, 32 wide.
@@ -38,24 +33,4 @@ func smallModel(_ positions: PositionEncodingKind = .learned, seed: UInt64 = 1, 
     }
     model.eval()
     return model
-}
-
-/// Fails unless `actual` has `expected`'s shape and every element is within `tolerance`
-/// (absolute, plus relative to the expected magnitude); reports the worst index.
-func assertClose<S: NDFloatingPoint>(_ actual: NDArray<S>, _ expected: NDArray<S>, tolerance: Double = 1e-5,
-                                     _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    guard actual.shape == expected.shape else {
-        XCTFail("\(message) shape \(actual.shape) != expected \(expected.shape)", file: file, line: line)
-        return
-    }
-    let a = actual.scalars.map(Double.init), e = expected.scalars.map(Double.init)
-    var worst = -1, worstError = 0.0
-    for i in a.indices where !(a[i] == e[i]) {
-        let error = a[i].isFinite && e[i].isFinite ? Swift.abs(a[i] - e[i]) / (1 + Swift.abs(e[i])) : .infinity
-        if error > worstError { worstError = error; worst = i }
-    }
-    if worst >= 0 && worstError > tolerance {
-        XCTFail("\(message) shape \(actual.shape): worst at flat index \(worst) of \(a.count): expected \(e[worst]), "
-                + "got \(a[worst]) (error \(worstError) > \(tolerance))", file: file, line: line)
-    }
 }

@@ -6,35 +6,25 @@
 
 import Foundation
 import NDArray
+import TestSupport
 import XCTest
 
 enum Fixtures {
     /// The folder of NumPy fixtures inside the test bundle.
-    static let folder: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
-        .appendingPathComponent("numpy")
+    static let folder = FixtureFolder(bundle: .module, "numpy")
 
     /// The manifest: which cases exist and what they mean.
     static let manifest: Manifest = {
-        let data = try! Data(contentsOf: folder.appendingPathComponent("manifest.json"))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try! decoder.decode(Manifest.self, from: data)
+        return try! decoder.decode(Manifest.self, from: folder.bytes("manifest.json"))
     }()
 
     /// The array in `name` (with or without ".npy"), converted to `S`.
-    static func load<S: NDArrayScalar>(_ name: String, as type: S.Type = S.self) -> NDArray<S> {
-        let file = name.hasSuffix(".npy") ? name : name + ".npy"
-        do {
-            return try NDArray<S>(contentsOfNPY: folder.appendingPathComponent(file), converting: true)
-        } catch {
-            fatalError("fixture \(file): \(error)")
-        }
-    }
+    static func load<S: NDArrayScalar>(_ name: String, as type: S.Type = S.self) -> NDArray<S> { folder.load(name) }
 
     /// The raw bytes of a fixture file.
-    static func bytes(_ name: String) -> Data {
-        try! Data(contentsOf: folder.appendingPathComponent(name.hasSuffix(".npy") ? name : name + ".npy"))
-    }
+    static func bytes(_ name: String) -> Data { folder.bytes(name.hasSuffix(".npy") ? name : name + ".npy") }
 }
 
 /// The parts of manifest.json the tests read.
