@@ -210,5 +210,21 @@ final class GPTModelTests: XCTestCase {
         // KV cache: 2 (k, v) × L × C floats = 2 × 2 × 32 × 4 bytes = 512 bytes per token.
         XCTAssertTrue(summary.contains("KV cache per token: 512 B"), summary)
         XCTAssertTrue(summary.contains("wte.weight (tied: also the output projection)"), summary)
+        // The columns line up whatever the longest name: every shape starts where the header's "shape" does,
+        // and every count where "count" does (the tied row's long label once pushed them out).
+        let lines = summary.split(separator: "\n").map(String.init)
+        let header = try! XCTUnwrap(lines.first { $0.hasPrefix("name") })
+        let shapeColumn = header.distance(from: header.startIndex, to: header.range(of: "shape")!.lowerBound)
+        let countColumn = header.distance(from: header.startIndex, to: header.range(of: "count")!.lowerBound)
+        let first = lines.firstIndex(of: header)! + 1
+        let rows = Array(lines[first..<(first + model.namedParameters.count)])
+        XCTAssertTrue(lines[first + rows.count].hasPrefix("total parameters"))
+        for row in rows {
+            let characters = Array(row)
+            guard characters.count > countColumn else { XCTFail("a short row: \(row)"); continue }
+            XCTAssertEqual(characters[shapeColumn], "[", row)
+            XCTAssertEqual(characters[shapeColumn - 1], " ", row)
+            XCTAssertTrue(characters[countColumn].isNumber && characters[countColumn - 1] == " ", row)
+        }
     }
 }

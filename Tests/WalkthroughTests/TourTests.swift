@@ -69,6 +69,14 @@ final class TourTests: XCTestCase {
         XCTAssertTrue(out.contains("resumed.setTotalSteps(600)"))
         XCTAssertTrue(out.contains("resumed.model.namedParameters.map(\\.value) == straight.model.namedParameters.map(\\.value)\n    true\n"))
         XCTAssertTrue(out.contains("That is the end of the tour."))
+        // Every step heading keeps its rule, however long its title ("Block 1: … (the same steps, on block 0's output)").
+        let stepHeadings = out.split(separator: "\n").filter { $0.hasPrefix("── ") }
+        XCTAssertGreaterThan(stepHeadings.count, 20)
+        for heading in stepHeadings { XCTAssertTrue(heading.hasSuffix("───") && heading.contains(" ───"), "a heading without its rule: \(heading)") }
+        XCTAssertTrue(stepHeadings.contains { $0.count > 73 }, "no long heading: the check above proves nothing")
+        // Chapter 2 shows centred[0] on a line of its own; the sampler's column is named for what it holds.
+        XCTAssertTrue(out.contains("  > centred[0]\n"))
+        XCTAssertTrue(out.contains("softmax(logit/T)"))
     }
 
     func testChapterStartsAtTheNamedChapterAndSeedChangesTheRun() throws {

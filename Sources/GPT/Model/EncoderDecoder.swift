@@ -10,11 +10,13 @@
 // "Attention Is All You Need" (and Nima's walk-through of it), embeddings are
 // scaled by √C before the fixed sinusoidal positions are added.
 //
-// Depends on: NN (EncoderBlock, DecoderBlock, Embedding, PositionalEncoding, masks).
+// Depends on: NN (EncoderBlock, DecoderBlock, Embedding, PositionalEncoding, masks), Backprop
+// (the layers' saving forwards, which `runEncoder`/`runDecoder` call when asked to keep).
 // Not here: generation (Generation/EncoderDecoderGeneration.swift: the GPT's sampling loop and beam
 // search), the loss and gradients (Training/EncoderDecoderBackward.swift), shared source/target
 // vocabularies, weight tying.
 
+import Backprop
 import Foundation
 import NDArray
 import NN
@@ -146,14 +148,8 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
     /// Reads the source.
     /// - Parameter src: [B, S]
     /// - Returns: memory [B, S, C]
-    @_specialize(where Scalar == Float)
-    public func encode(_ src: NDArray<Int>) -> NDArray<Scalar> {
-        checkIds(src, "src")
-        var x = embed(src, srcEmbedding, offset: 0)
-        let mask = paddingMask(src)                                                  // [B, 1, 1, S]
-        for block in encoder { x = block(x, mask: mask) }
-        return encoderNorm(x)
-    }
+    @inlinable
+    public func encode(_ src: NDArray<Int>) -> NDArray<Scalar> { runEncoder(src, keeping: false).memory }
 
     /// Writes: the target's logits given the memory.
     /// - Parameters:
@@ -164,19 +160,66 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
     ///     padded batches); generation passes false, since every generated token is real
     ///   - caches: one per decoder block, holding earlier target tokens' self-attention keys and values
     /// - Returns: [B, T, V_tgt]
-    @_specialize(where Scalar == Float)
+    @inlinable
     public func decode(_ tgt: NDArray<Int>, memory: NDArray<Scalar>, memoryMask: NDArray<Scalar>?,
                        maskTargetPadding: Bool = true, caches: [KeyValueCache<Scalar>]? = nil) -> NDArray<Scalar> {
+        runDecoder(tgt, memory: memory, memoryMask: memoryMask, maskTargetPadding: maskTargetPadding, caches: caches,
+                   keeping: false).logits
+    }
+
+    /// The encoder's forward, written once: `encode` runs it, and `lossAndGradients` runs it keeping
+    /// what the backward reads (Backprop's saving forwards of the same layers).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    func runEncoder(_ src: NDArray<Int>, keeping: Bool) -> (memory: NDArray<Scalar>, saved: EncoderSaved?) {
+        checkIds(src, "src")
+        var x = embed(src, srcEmbedding, offset: 0)                                  // [B, S, C]
+        var dropoutSaved: Dropout<Scalar>.Saved?
+        if keeping { (x, dropoutSaved) = embeddingDropout.forwardSaving(x) } else { x = embeddingDropout(x) }
+        let mask = paddingMask(src)                                                  // [B, 1, 1, S]
+        var blocksSaved: [TransformerBlock<Scalar>.Saved] = []
+        for block in encoder {
+            if keeping {
+                let (y, _, s) = block.forwardSaving(x, mask: mask)
+                x = y
+                blocksSaved.append(s)
+            } else {
+                x = block(x, mask: mask)
+            }
+        }
+        guard keeping, let dropoutSaved else { return (encoderNorm(x), nil) }
+        let (memory, normSaved) = encoderNorm.forwardSaving(x)
+        return (memory, EncoderSaved(embeddingDropout: dropoutSaved, blocks: blocksSaved, norm: normSaved))
+    }
+
+    /// The decoder's forward, written once: `decode` runs it, and `lossAndGradients` runs it keeping
+    /// what the backward reads (no cache then: training reads whole targets).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    func runDecoder(_ tgt: NDArray<Int>, memory: NDArray<Scalar>, memoryMask: NDArray<Scalar>?,
+                    maskTargetPadding: Bool, caches: [KeyValueCache<Scalar>]?,
+                    keeping: Bool) -> (logits: NDArray<Scalar>, saved: DecoderSaved?) {
         checkIds(tgt, "tgt")
         let past = caches?.first?.count ?? 0
         let t = tgt.shape[1]
-        var y = embed(tgt, tgtEmbedding, offset: past)
+        var y = embed(tgt, tgtEmbedding, offset: past)                               // [B, T, C]
+        var dropoutSaved: Dropout<Scalar>.Saved?
+        if keeping { (y, dropoutSaved) = embeddingDropout.forwardSaving(y) } else { y = embeddingDropout(y) }
         var mask: NDArray<Scalar>? = t == 1 ? nil : createCausalMask(queryLength: t, keyLength: past + t)
         if maskTargetPadding && past == 0 { mask = mask.map { paddingMask(tgt) + $0 } ?? paddingMask(tgt) }  // [B, 1, T, T]
+        var blocksSaved: [DecoderBlock<Scalar>.Saved] = []
         for (i, block) in decoder.enumerated() {
-            y = block(y, memory: memory, mask: mask, memoryMask: memoryMask, cache: caches?[i])
+            if keeping {
+                let (z, s) = block.forwardSaving(y, memory: memory, mask: mask, memoryMask: memoryMask)
+                y = z
+                blocksSaved.append(s)
+            } else {
+                y = block(y, memory: memory, mask: mask, memoryMask: memoryMask, cache: caches?[i])
+            }
         }
-        return lmHead(decoderNorm(y))
+        guard keeping, let dropoutSaved else { return (lmHead(decoderNorm(y)), nil) }
+        let (h, normSaved) = decoderNorm.forwardSaving(y)                            // [B, T, C]
+        return (lmHead(h), DecoderSaved(embeddingDropout: dropoutSaved, blocks: blocksSaved, norm: normSaved, final: h))
     }
 
     /// The whole model: logits for every target position (teacher forcing).
@@ -191,11 +234,14 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
     /// The same as `forward(src:tgt:)`.
     public func callAsFunction(src: NDArray<Int>, tgt: NDArray<Int>) -> NDArray<Scalar> { forward(src: src, tgt: tgt) }
 
+    /// table[ids]·√C + the sinusoids of positions offset..<offset + T, before dropout.
+    /// - Parameter ids: [B, T]
+    /// - Returns: [B, T, C]
     @inline(__always)
     func embed(_ ids: NDArray<Int>, _ table: Embedding<Scalar>, offset: Int) -> NDArray<Scalar> {
         var x = table(ids) * Scalar(Double(config.hiddenDim).squareRoot())         // [B, T, C]
         x += positions(seqLen: ids.shape[1], offset: offset)
-        return embeddingDropout(x)
+        return x
     }
 
     /// The shape and length of `ids` (each id's range is the embedding's to check).

@@ -17,6 +17,28 @@ import NDArray
 import NN
 
 extension EncoderDecoderTransformer {
+    /// What the backward reads from one encoder pass (`runEncoder(_:keeping: true)`).
+    public struct EncoderSaved {
+        /// The source embedding dropout's mask.
+        public let embeddingDropout: Dropout<Scalar>.Saved
+        /// Each encoder block's saved arrays.
+        public let blocks: [TransformerBlock<Scalar>.Saved]
+        /// encoderNorm's.
+        public let norm: LayerNorm<Scalar>.Saved
+    }
+
+    /// What the backward reads from one decoder pass (`runDecoder(…, keeping: true)`).
+    public struct DecoderSaved {
+        /// The target embedding dropout's mask.
+        public let embeddingDropout: Dropout<Scalar>.Saved
+        /// Each decoder block's saved arrays.
+        public let blocks: [DecoderBlock<Scalar>.Saved]
+        /// decoderNorm's.
+        public let norm: LayerNorm<Scalar>.Saved
+        /// decoderNorm's output [B, T, C]: lmHead's input.
+        public let final: NDArray<Scalar>
+    }
+
     /// The mean cross-entropy of `targets` given the source and the shifted target (teacher forcing),
     /// with every parameter's gradient added into `gradients`.
     /// - Parameters:
@@ -34,51 +56,33 @@ extension EncoderDecoderTransformer {
             modelFailure("EncoderDecoderTransformer.lossAndGradients", "targets \(targets.shape) must have tgtIn's shape \(tgtIn.shape)")
         }
         let scale = Scalar(Double(config.hiddenDim).squareRoot())
-        // Encoder.
-        let sourceMask = paddingMask(src)                                          // [B, 1, 1, S]
-        let (sourceIn, sourceDropout) = embeddingDropout.forwardSaving(srcEmbedding(src) * scale
-                                                                       + positions(seqLen: src.shape[1]))
-        var x = sourceIn
-        var encoderSaved: [TransformerBlock<Scalar>.Saved] = []
-        for block in encoder {
-            let (y, _, s) = block.forwardSaving(x, mask: sourceMask)
-            x = y
-            encoderSaved.append(s)
-        }
-        let (memory, encoderNormSaved) = encoderNorm.forwardSaving(x)
-        // Decoder.
-        let t = tgtIn.shape[1]
-        let targetMask = paddingMask(tgtIn) + createCausalMask(seqLen: t)          // [B, 1, T, T]
-        let (targetIn, targetDropout) = embeddingDropout.forwardSaving(tgtEmbedding(tgtIn) * scale + positions(seqLen: t))
-        var z = targetIn
-        var decoderSaved: [DecoderBlock<Scalar>.Saved] = []
-        for block in decoder {
-            let (y, s) = block.forwardSaving(z, memory: memory, mask: targetMask, memoryMask: sourceMask)
-            z = y
-            decoderSaved.append(s)
-        }
-        let (h, decoderNormSaved) = decoderNorm.forwardSaving(z)
-        let logits = lmHead(h)
+        // Forward: the model's own encoder and decoder passes, keeping what each backward needs.
+        let (memory, encoderKept) = runEncoder(src, keeping: true)
+        let (logits, decoderKept) = runDecoder(tgtIn, memory: memory, memoryMask: paddingMask(src),
+                                               maskTargetPadding: true, caches: nil, keeping: true)
+        let (encoderSaved, decoderSaved) = (encoderKept!, decoderKept!)
+        let h = decoderSaved.final                                                 // [B, T, C]
         let loss = crossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing)
 
         // Backward.
         let dLogits = crossEntropyBackward(logits: logits, targets: targets, ignoreIndex: ignoreIndex,
                                            labelSmoothing: labelSmoothing, dLoss: lossScale)
         var dZ = lmHead.backward(dLogits, Linear.Saved(input: h), prefix: "lmHead.", into: &gradients)
-        dZ = decoderNorm.backward(dZ, decoderNormSaved, prefix: "decoderNorm.", into: &gradients)
+        dZ = decoderNorm.backward(dZ, decoderSaved.norm, prefix: "decoderNorm.", into: &gradients)
         var dMemory = NDArray<Scalar>.zeros(memory.shape)
         for (i, block) in decoder.enumerated().reversed() {
-            let (dInput, dMemoryPart) = block.backward(dZ, decoderSaved[i], prefix: "decoder.\(i).", into: &gradients)
+            let (dInput, dMemoryPart) = block.backward(dZ, decoderSaved.blocks[i], prefix: "decoder.\(i).",
+                                                       into: &gradients)
             dZ = dInput
             dMemory += dMemoryPart                                                 // every cross-attention read it
         }
-        dZ = embeddingDropout.backward(dZ, targetDropout) * scale
+        dZ = embeddingDropout.backward(dZ, decoderSaved.embeddingDropout) * scale
         gradients.accumulate("tgtEmbedding.weight", embeddingBackward(dOut: dZ, ids: tgtIn, vocabSize: config.tgtVocabSize))
-        var dX = encoderNorm.backward(dMemory, encoderNormSaved, prefix: "encoderNorm.", into: &gradients)
+        var dX = encoderNorm.backward(dMemory, encoderSaved.norm, prefix: "encoderNorm.", into: &gradients)
         for (i, block) in encoder.enumerated().reversed() {
-            dX = block.backward(dX, encoderSaved[i], prefix: "encoder.\(i).", into: &gradients)
+            dX = block.backward(dX, encoderSaved.blocks[i], prefix: "encoder.\(i).", into: &gradients)
         }
-        dX = embeddingDropout.backward(dX, sourceDropout) * scale
+        dX = embeddingDropout.backward(dX, encoderSaved.embeddingDropout) * scale
         gradients.accumulate("srcEmbedding.weight", embeddingBackward(dOut: dX, ids: src, vocabSize: config.srcVocabSize))
         gradients.finishBackward()
         return loss

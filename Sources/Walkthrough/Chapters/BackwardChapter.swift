@@ -34,6 +34,7 @@ func backwardChapter(_ p: Presenter) {
     p.code("inputs", inputs)
     p.code("targets", targets)
     var gradients = Gradients<Double>(zerosFor: model)
+    p.code("var gradients = Gradients<Double>(zerosFor: model)          // one zero array per parameter")
     let loss = model.lossAndGradients(inputIds: inputs, targets: targets, into: &gradients)
     p.code("let loss = model.lossAndGradients(inputIds: inputs, targets: targets, into: &gradients)",
            String(format: "%.6f   (an untrained model guesses evenly: ln 8 = %.6f)", loss, log(8.0)))

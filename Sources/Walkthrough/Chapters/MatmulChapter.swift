@@ -39,7 +39,7 @@ func matmulChapter(_ p: Presenter) {
 
     p.step("The textbook loop")
     p.say("""
-          for i in 0..<n { for j in 0..<n { for k in 0..<n { c[i·n + j] += a[i·n + k] * b[k·n + j] } } }
+          for i in 0..<n { for j in 0..<n { for k in 0..<n { c[i * n + j] += a[i * n + k] * b[k * n + j] } } }
 
         2n³ = \(Int(flops) / 1_000_000) million floating-point operations for n = \(n), on three arrays of n² floats.
         The innermost loop steps through b a whole row (n floats, \(4 * n) bytes) at a time: each
@@ -47,12 +47,13 @@ func matmulChapter(_ p: Presenter) {
         the next j wants its neighbour.
         """)
     let (textbook, textbookSeconds) = timed { multiplyTextbook(a.scalars, b.scalars, n) }
-    p.code("multiplyTextbook(a, b)   // [\(n), \(n)]·[\(n), \(n)]", rate(flops, textbookSeconds))
+    p.code("multiplyTextbook(a.scalars, b.scalars, \(n))   // that loop, on [\(n), \(n)]·[\(n), \(n)]",
+           rate(flops, textbookSeconds))
     p.pause()
 
     p.step("The same loop, reordered")
     p.say("""
-          for i in 0..<n { for k in 0..<n { let aik = a[i·n + k]; for j in 0..<n { c[i·n + j] += aik * b[k·n + j] } } }
+          for i in 0..<n { for k in 0..<n { let aik = a[i * n + k]; for j in 0..<n { c[i * n + j] += aik * b[k * n + j] } } }
 
         Swapping the two inner loops changes nothing in the arithmetic, only the order of
         memory reads: the innermost loop now runs along a row of b and a row of c, one
@@ -60,7 +61,7 @@ func matmulChapter(_ p: Presenter) {
         floats per instruction).
         """)
     let (reordered, reorderedSeconds) = timed { multiplyReordered(a.scalars, b.scalars, n) }
-    p.code("multiplyReordered(a, b)", rate(flops, reorderedSeconds) + String(format: "   (%.1f× the textbook loop)",
+    p.code("multiplyReordered(a.scalars, b.scalars, \(n))", rate(flops, reorderedSeconds) + String(format: "   (%.1f× the textbook loop)",
                                                                            textbookSeconds / reorderedSeconds))
     p.pause()
 
