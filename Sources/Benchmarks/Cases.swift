@@ -193,7 +193,7 @@ func unspecialisedAdd<S: NDNumeric>(_ a: NDArray<S>, _ b: NDArray<S>) -> NDArray
 func prepareBlock(batch: Int, tokens: Int, width: Int, heads: Int, matmulsOnly: Bool,
                   using rng: inout SeededGenerator) -> () -> Float {
     let block = TransformerBlock<Float>(hiddenDim: width, numHeads: heads, ffnDim: 4 * width, dropout: 0,
-                                        using: &rng)
+                                        attentionBias: true, using: &rng)
     block.eval()
     let x = NDArray<Float>.normal([batch, tokens, width], using: &rng)
     let mask: NDArray<Float> = createCausalMask(seqLen: tokens)

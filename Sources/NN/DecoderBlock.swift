@@ -49,17 +49,19 @@ public final class DecoderBlock<Scalar: NDFloatingPoint>: Layer {
         }
     }
 
-    /// A decoder layer; the defaults are TransformerBlock's.
+    /// A decoder layer; the defaults are TransformerBlock's (no attention biases: PyTorch's
+    /// `nn.TransformerDecoderLayer` has them, `attentionBias: true`).
     public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
-                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, eps: Scalar = 1e-5,
+                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, attentionBias: Bool = false,
+                eps: Scalar = 1e-5,
                 weightInit: Initialization<Scalar> = .xavierUniform, using generator: inout SeededGenerator) {
         self.normPlacement = normPlacement
         ln1 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
-        selfAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
+        selfAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: attentionBias,
                                       weightInit: weightInit, using: &generator)
         ln2 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
-        crossAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: bias,
+        crossAttn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: attentionBias,
                                        weightInit: weightInit, using: &generator)
         ln3 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         ffn = FeedForward(hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: activation,

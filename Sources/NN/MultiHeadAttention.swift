@@ -32,12 +32,12 @@ import NDArray
 /// PyTorch: `nn.MultiheadAttention(embed_dim, num_heads, dropout, batch_first=True)`.
 ///
 /// ```swift
-/// let attn = MultiHeadAttention<Float>(hiddenDim: 768, numHeads: 12, dropout: 0, using: &rng)
+/// let attn = MultiHeadAttention<Float>(hiddenDim: 768, numHeads: 12, dropout: 0, bias: true, using: &rng)
 /// let y = attn(query: x, key: x, value: x, mask: createCausalMask(seqLen: x.shape[1]))   // [B, T, 768]
 /// let (_, weights) = attn.forwardWithWeights(query: x, key: x, value: x)               // [B, 12, T, T]
 /// ```
 public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
-    /// W_q, W_k, W_v stacked: weight [3C, C], bias [3C].
+    /// W_q, W_k, W_v stacked: weight [3C, C], bias [3C] (with `bias: true`).
     public let qkv: Linear<Scalar>
     /// W_o: weight [C, C], bias [C].
     public let proj: Linear<Scalar>
@@ -62,9 +62,11 @@ public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
         }
     }
 
-    /// `qkv` [3C, C] and `proj` [C, C] drawn by `weightInit` (Xavier uniform by default), with zero
-    /// biases [3C] and [C] (or none); `rotary` must have headDim = HS = C / NH.
-    public init(hiddenDim: Int, numHeads: Int, dropout: Double = 0.1, bias: Bool = true,
+    /// `qkv` [3C, C] and `proj` [C, C] drawn by `weightInit` (Xavier uniform by default); with
+    /// `bias: true`, zero biases [3C] and [C]. `rotary` must have headDim = HS = C / NH.
+    /// LiteTorch's signature builds LiteTorch's layer, whose W_q, W_k, W_v, W_o have no biases (4C²
+    /// parameters); PyTorch's `nn.MultiheadAttention` and GPT-2 have them: pass `bias: true`.
+    public init(hiddenDim: Int, numHeads: Int, dropout: Double = 0.1, bias: Bool = false,
                 rotary: RotaryEmbedding<Scalar>? = nil, weightInit: Initialization<Scalar> = .xavierUniform,
                 using generator: inout SeededGenerator) {
         if numHeads <= 0 || hiddenDim % numHeads != 0 {

@@ -78,16 +78,17 @@ public final class TransformerBlock<Scalar: NDFloatingPoint>: Layer {
         didSet { for layer in [ln1, ln2] { layer.isTraining = isTraining }; attn.isTraining = isTraining; ffn.isTraining = isTraining }
     }
 
-    /// A block with LiteTorch's defaults: pre-norm, GELU in its tanh form (GPT-2's); biases everywhere
-    /// unless `bias` is false (`attentionBias`: the attention's own, nil: as `bias`; LiteTorch's are off).
+    /// A block with LiteTorch's defaults, so LiteTorch's signature builds LiteTorch's block (4C² + 2CF +
+    /// F + 5C parameters): pre-norm, GELU in its tanh form, biases in the norms and the feed-forward
+    /// network (`bias`) but not in attention (`attentionBias`; GPT-2's and PyTorch's layers have them).
     public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
-                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, attentionBias: Bool? = nil,
+                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, attentionBias: Bool = false,
                 eps: Scalar = 1e-5, rotary: RotaryEmbedding<Scalar>? = nil,
                 weightInit: Initialization<Scalar> = .xavierUniform, using generator: inout SeededGenerator) {
         self.normPlacement = normPlacement
         ln1 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
-        attn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: attentionBias ?? bias,
+        attn = MultiHeadAttention(hiddenDim: hiddenDim, numHeads: numHeads, dropout: dropout, bias: attentionBias,
                                   rotary: rotary, weightInit: weightInit, using: &generator)
         ln2 = LayerNorm(normalizedShape: hiddenDim, eps: eps, bias: bias)
         ffn = FeedForward(hiddenDim: hiddenDim, ffnDim: ffnDim, dropout: dropout, activation: activation,

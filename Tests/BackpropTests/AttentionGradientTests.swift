@@ -31,7 +31,7 @@ final class AttentionGradientTests: XCTestCase {
 
     func testMaskedSelfAttentionWithRotaryPositionsAndDropout() {
         let rotary = RotaryEmbedding<Double>(headDim: 4, maxSeqLen: 16)
-        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0.2, rotary: rotary, using: &rng)
+        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0.2, bias: true, rotary: rotary, using: &rng)
         randomize(attn)
         let x = random(2, 5, 8), r = random(2, 5, 8)
         let mask: NDArray<Double> = createCausalMask(seqLen: 5) + createPaddingMask(seqLengths: [5, 3], maxLen: 5)
@@ -46,7 +46,7 @@ final class AttentionGradientTests: XCTestCase {
     }
 
     func testTheTrainingForwardIsTheForward() {
-        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, bias: true, using: &rng)
         let x = random(2, 5, 8), mask: NDArray<Double> = createCausalMask(seqLen: 5)
         let (y, weights, _) = attn.forwardSaving(x, mask: mask)
         let (expected, expectedWeights) = attn.forwardWithWeights(query: x, key: x, value: x, mask: mask)
@@ -55,7 +55,7 @@ final class AttentionGradientTests: XCTestCase {
     }
 
     func testCrossAttentionSendsGradientToTheMemory() {
-        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, bias: true, using: &rng)
         randomize(attn)
         let x = random(2, 3, 8), memory = random(2, 6, 8), r = random(2, 3, 8)
         let padding: NDArray<Double> = createPaddingMask(seqLengths: [6, 4], maxLen: 6)
@@ -76,7 +76,7 @@ final class AttentionGradientTests: XCTestCase {
     func testTransformerBlocksPreAndPostNorm() {
         for placement in NormPlacement.allCases {
             let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 12, dropout: 0.2,
-                                                 normPlacement: placement, using: &rng)
+                                                 normPlacement: placement, attentionBias: true, using: &rng)
             randomize(block)
             let x = random(2, 4, 8), r = random(2, 4, 8)
             let mask: NDArray<Double> = createCausalMask(seqLen: 4)
@@ -92,7 +92,7 @@ final class AttentionGradientTests: XCTestCase {
     func testDecoderBlocksPreAndPostNorm() {
         for placement in NormPlacement.allCases {
             let block = DecoderBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 12, dropout: 0, normPlacement: placement,
-                                             using: &rng)
+                                             attentionBias: true, using: &rng)
             randomize(block)
             let x = random(2, 3, 8), memory = random(2, 5, 8), r = random(2, 3, 8)
             let mask: NDArray<Double> = createCausalMask(seqLen: 3)
@@ -117,7 +117,7 @@ final class AttentionGradientTests: XCTestCase {
         // either norm placement, with dropout drawing the same masks from the same streams.
         for placement in NormPlacement.allCases {
             let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 16, dropout: 0.3,
-                                                 normPlacement: placement, using: &rng)
+                                                 normPlacement: placement, attentionBias: true, using: &rng)
             randomize(block)
             let x = random(2, 5, 8), mask: NDArray<Double> = createCausalMask(seqLen: 5)
             let rewind = rewinder([block.attn.attention.dropout, block.attn.residualDropout, block.ffn.dropout])

@@ -12,7 +12,7 @@ import XCTest
 final class NumericsCheckTests: XCTestCase {
     func testTheTraceNamesTheFirstStepThatWasNotFinite() {
         var rng = SeededGenerator(seed: 4)
-        let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 16, dropout: 0, using: &rng)
+        let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 16, dropout: 0, attentionBias: true, using: &rng)
         let x = NDArray<Double>.normal([1, 3, 8], using: &rng)
         let (_, _, saved) = block.forwardSaving(x, prefix: "blocks.0.")
         var dOut = NDArray<Double>.ones([1, 3, 8])

@@ -17,7 +17,7 @@ final class DecoderBlockTests: XCTestCase {
             let fixture = TorchFixture("decoder_\(placement)")
             var rng = generator()
             let block = DecoderBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, dropout: 0,
-                                            normPlacement: placement, activation: .gelu, using: &rng)
+                                            normPlacement: placement, activation: .gelu, attentionBias: true, using: &rng)
             fixture.load(into: block)
             let target: NDArray<Float> = fixture["input"], memory: NDArray<Float> = fixture["memory"]
             let (output, selfWeights, crossWeights) = block.forwardWithWeights(
@@ -31,7 +31,7 @@ final class DecoderBlockTests: XCTestCase {
 
     func testDecoderParameterNames() {
         var rng = generator()
-        let names = DecoderBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, using: &rng).namedParameters.map(\.name)
+        let names = DecoderBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, attentionBias: true, using: &rng).namedParameters.map(\.name)
         XCTAssertEqual(names.filter { $0.hasPrefix("crossAttn.") }, ["crossAttn.qkv.weight", "crossAttn.qkv.bias",
                                                                    "crossAttn.proj.weight", "crossAttn.proj.bias"])
         XCTAssertEqual(names.count, 6 + 4 + 4 + 4)   // three norms, two attentions, the feed-forward network

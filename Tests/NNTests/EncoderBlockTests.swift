@@ -11,7 +11,7 @@ import XCTest
 final class EncoderBlockTests: XCTestCase {
     func testEncoderLooksBothWaysButNotAtPadding() {
         var rng = generator(1)
-        let encoder = EncoderBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, dropout: 0, using: &rng)
+        let encoder = EncoderBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, dropout: 0, attentionBias: true, using: &rng)
         var source = randomArray([1, 4, 16], seed: 2)
         let mask: NDArray<Float> = createPaddingMask(seqLengths: [3], maxLen: 4)
         let before = encoder(source, mask: mask)

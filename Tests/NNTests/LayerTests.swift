@@ -12,7 +12,7 @@ import XCTest
 final class LayerTests: XCTestCase {
     func testUpdatingAParameterChangesTheLayer() {
         var rng = generator()
-        let block = TransformerBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, using: &rng)
+        let block = TransformerBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, attentionBias: true, using: &rng)
         block.updateParameters { name, value in if name == "attn.proj.bias" { value += 1 } }
         XCTAssertEqual(block.attn.proj.bias, .ones([8]))
         XCTAssertEqual(block.parameter(named: "attn.proj.bias"), .ones([8]))
@@ -21,7 +21,7 @@ final class LayerTests: XCTestCase {
 
     func testTrainAndEvalReachEveryLayer() {
         var rng = generator()
-        let decoder = DecoderBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, using: &rng)
+        let decoder = DecoderBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, attentionBias: true, using: &rng)
         decoder.eval()
         let everyLayer: [any Layer] = [decoder.ln1, decoder.ln2, decoder.ln3, decoder.selfAttn, decoder.selfAttn.qkv,
                                        decoder.selfAttn.proj, decoder.selfAttn.residualDropout,
@@ -56,7 +56,7 @@ final class LayerTests: XCTestCase {
     func testGPTLikeNamesNestUnderTheirParents() {
         // A model names its blocks "blocks.0.", "blocks.1.", … by passing them as prefixes.
         var rng = generator()
-        let blocks = (0..<2).map { _ in TransformerBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, using: &rng) }
+        let blocks = (0..<2).map { _ in TransformerBlock<Float>(hiddenDim: 8, numHeads: 2, ffnDim: 16, attentionBias: true, using: &rng) }
         var names: [String] = []
         for (i, block) in blocks.enumerated() {
             block.visitParameters(prefix: "blocks.\(i).") { name, _ in names.append(name) }

@@ -14,7 +14,7 @@ import XCTest
 final class MultiHeadAttentionTests: XCTestCase {
     private func attention(from fixture: TorchFixture, rotary: RotaryEmbedding<Float>? = nil) -> MultiHeadAttention<Float> {
         var rng = generator()
-        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, rotary: rotary, using: &rng)
+        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, bias: true, rotary: rotary, using: &rng)
         fixture.load(into: attention)
         return attention
     }
@@ -58,7 +58,7 @@ final class MultiHeadAttentionTests: XCTestCase {
 
     func testHeadsAreViewsOfTheProjection() {
         var rng = generator()
-        let attention = MultiHeadAttention<Float>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+        let attention = MultiHeadAttention<Float>(hiddenDim: 8, numHeads: 2, dropout: 0, bias: true, using: &rng)
         let projected = attention.qkv(randomArray([2, 3, 8], seed: 1))     // [B, T, 3C]
         let q = attention.splitHeads(projected[.ellipsis, 0..<8])         // [B, NH, T, HS]
         XCTAssertEqual(q.shape, [2, 2, 3, 4])
@@ -75,14 +75,18 @@ final class MultiHeadAttentionTests: XCTestCase {
         XCTAssertEqual(y.shape, [2, 8, 64])
         assertClose(y, byHand(attention, x), tolerance: 1e-5)
         XCTAssertEqual(MultiHeadAttention<Float>(hiddenDim: 96, numHeads: 8, using: &rng).headDim, 12)
-        XCTAssertEqual(attention.namedParameters.map(\.name), ["qkv.weight", "qkv.bias", "proj.weight", "proj.bias"])
+        // LiteTorch's signature builds LiteTorch's layer: W_q, W_k, W_v, W_o without biases, 4C² parameters.
+        XCTAssertEqual(attention.namedParameters.map(\.name), ["qkv.weight", "proj.weight"])
+        XCTAssertEqual(attention.parameterCount, 4 * 64 * 64)
+        let withBiases = MultiHeadAttention<Float>(hiddenDim: 64, numHeads: 4, dropout: 0, bias: true, using: &rng)
+        XCTAssertEqual(withBiases.namedParameters.map(\.name), ["qkv.weight", "qkv.bias", "proj.weight", "proj.bias"])
     }
 
     /// Multi-head self-attention spelled out one head at a time from the layer's weights.
     private func byHand(_ attention: MultiHeadAttention<Float>, _ x: NDArray<Float>, mask: NDArray<Float>? = nil,
                         rotary: RotaryEmbedding<Float>? = nil) -> NDArray<Float> {
         let (b, t, c, hs) = (x.shape[0], x.shape[1], attention.hiddenDim, attention.headDim)
-        let w = attention.qkv.weight, bias = attention.qkv.bias!
+        let w = attention.qkv.weight, bias = attention.qkv.bias ?? .zeros([3 * c])   // no bias: LiteTorch's
         var heads: [NDArray<Float>] = []
         for h in 0..<attention.numHeads {
             let rows = { (part: Int) in (part * c + h * hs)..<(part * c + (h + 1) * hs) }
@@ -103,7 +107,7 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testRotaryPositionsRotateQueriesAndKeys() {
         var rng = generator(9)
         let rotary = RotaryEmbedding<Float>(headDim: 4, maxSeqLen: 16)
-        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, rotary: rotary, using: &rng)
+        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, bias: true, rotary: rotary, using: &rng)
         let x = randomArray([2, 6, 16], seed: 10)
         let mask: NDArray<Float> = createCausalMask(seqLen: 6)
         let y = attention(query: x, key: x, value: x, mask: mask)
@@ -113,7 +117,7 @@ final class MultiHeadAttentionTests: XCTestCase {
 
     func testCausalAttentionNeverLooksAhead() {
         var rng = generator(4)
-        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, using: &rng)
+        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, bias: true, using: &rng)
         var x = randomArray([2, 6, 16], seed: 3)
         let mask: NDArray<Float> = createCausalMask(seqLen: 6)
         let before = attention(query: x, key: x, value: x, mask: mask)
@@ -125,7 +129,7 @@ final class MultiHeadAttentionTests: XCTestCase {
 
     func testPaddedPositionsChangeNothing() {
         var rng = generator(5)
-        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, using: &rng)
+        let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, bias: true, using: &rng)
         var x = randomArray([2, 5, 16], seed: 6)
         let mask: NDArray<Float> = createPaddingMask(seqLengths: [5, 3], maxLen: 5)
         let before = attention(query: x, key: x, value: x, mask: mask)
@@ -141,7 +145,7 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testCachedDecodingMatchesTheFullSequence() {
         for rotary in [nil, RotaryEmbedding<Float>(headDim: 4, maxSeqLen: 32)] {
             var rng = generator(6)
-            let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, rotary: rotary, using: &rng)
+            let attention = MultiHeadAttention<Float>(hiddenDim: 16, numHeads: 4, dropout: 0, bias: true, rotary: rotary, using: &rng)
             let x = randomArray([2, 7, 16], seed: 8)
             let full = attention(query: x, key: x, value: x, mask: createCausalMask(seqLen: 7))
             let cache = KeyValueCache<Float>()
@@ -160,7 +164,7 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testHeadsAreTheProjectionsSplitIntoHeads() {
         // heads(query:key:value:) is forward's first step: q, k, v from qkv's three row blocks, [B, NH, T, HS].
         var rng = generator(9)
-        let attn = MultiHeadAttention<Float>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+        let attn = MultiHeadAttention<Float>(hiddenDim: 8, numHeads: 2, dropout: 0, bias: true, using: &rng)
         let x = randomArray([2, 3, 8], seed: 10), memory = randomArray([2, 4, 8], seed: 11)
         let (q, k, v) = attn.heads(query: x, key: x, value: x)
         XCTAssertEqual([q.shape, k.shape, v.shape], [[2, 2, 3, 4], [2, 2, 3, 4], [2, 2, 3, 4]])

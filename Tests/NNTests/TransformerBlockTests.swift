@@ -16,7 +16,7 @@ final class TransformerBlockTests: XCTestCase {
             let fixture = TorchFixture("block_\(placement)")
             var rng = generator()
             let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, dropout: 0,
-                                                normPlacement: placement, activation: .gelu, using: &rng)
+                                                normPlacement: placement, activation: .gelu, attentionBias: true, using: &rng)
             fixture.load(into: block)
             let x: NDArray<Float> = fixture["input"]
             assertClose(block(x, mask: createCausalMask(seqLen: 5)), fixture["output"], tolerance: 5e-6, "\(placement)")
@@ -25,7 +25,7 @@ final class TransformerBlockTests: XCTestCase {
 
     func testParameterNamesAndCount() {
         var rng = generator()
-        let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 64, using: &rng)
+        let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 64, attentionBias: true, using: &rng)
         XCTAssertEqual(block.namedParameters.map(\.name), [
             "ln1.weight", "ln1.bias", "attn.qkv.weight", "attn.qkv.bias", "attn.proj.weight", "attn.proj.bias",
             "ln2.weight", "ln2.bias", "ffn.up.weight", "ffn.up.bias", "ffn.down.weight", "ffn.down.bias",
@@ -37,6 +37,9 @@ final class TransformerBlockTests: XCTestCase {
         // LiteTorch's test_transformer_block_shape: Block(64, 4, 256, dropout=0) on (2, 8, 64) → (2, 8, 64).
         var rng = generator(2)
         let block = TransformerBlock<Float>(hiddenDim: 64, numHeads: 4, ffnDim: 256, dropout: 0, using: &rng)
+        // LiteTorch's signature builds LiteTorch's block: 4C² + 2CF + F + 5C parameters (no attention biases).
+        XCTAssertEqual(block.parameterCount, 4 * 64 * 64 + 2 * 64 * 256 + 256 + 5 * 64)
+        XCTAssertNil(block.parameter(named: "attn.qkv.bias"))
         var x = randomArray([2, 8, 64], seed: 3)
         let mask: NDArray<Float> = createCausalMask(seqLen: 8)
         let before = block(x, mask: mask)
@@ -47,7 +50,7 @@ final class TransformerBlockTests: XCTestCase {
 
     func testDropoutIsTheIdentityInEvalModeAndEvalReachesEveryLayer() {
         var rng = generator(3)
-        let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 2, ffnDim: 32, dropout: 0.5, using: &rng)
+        let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 2, ffnDim: 32, dropout: 0.5, attentionBias: true, using: &rng)
         let x = randomArray([1, 4, 16], seed: 5)
         XCTAssertNotEqual(block(x), block(x), "training: a new dropout mask each call")
         block.eval()
@@ -56,15 +59,15 @@ final class TransformerBlockTests: XCTestCase {
         XCTAssertEqual(block(x), block(x))
         // With dropout 0 the same weights give the same output: eval is exactly "no dropout".
         var same = generator(3)
-        let noDropout = TransformerBlock<Float>(hiddenDim: 16, numHeads: 2, ffnDim: 32, dropout: 0, using: &same)
+        let noDropout = TransformerBlock<Float>(hiddenDim: 16, numHeads: 2, ffnDim: 32, dropout: 0, attentionBias: true, using: &same)
         XCTAssertEqual(block(x), noDropout(x))
     }
 
     func testTheSameSeedGivesTheSameWeights() {
         var a = generator(11), b = generator(11), c = generator(12)
-        let first = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, using: &a)
-        let second = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, using: &b)
-        let third = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, using: &c)
+        let first = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, attentionBias: true, using: &a)
+        let second = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, attentionBias: true, using: &b)
+        let third = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, attentionBias: true, using: &c)
         for ((name, p), (_, q)) in zip(first.namedParameters, second.namedParameters) { XCTAssertEqual(p, q, name) }
         XCTAssertNotEqual(first.attn.qkv.weight, third.attn.qkv.weight)
         // A known value pins the stream itself, so a change to the initialisation order cannot pass unnoticed.
@@ -76,7 +79,7 @@ final class TransformerBlockTests: XCTestCase {
 
     func testCachedBlockMatchesTheFullSequence() {
         var rng = generator(8)
-        let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, dropout: 0, using: &rng)
+        let block = TransformerBlock<Float>(hiddenDim: 16, numHeads: 4, ffnDim: 32, dropout: 0, attentionBias: true, using: &rng)
         let x = randomArray([1, 5, 16], seed: 9)
         let full = block(x, mask: createCausalMask(seqLen: 5))
         let cache = KeyValueCache<Float>()
@@ -88,7 +91,7 @@ final class TransformerBlockTests: XCTestCase {
 extension TransformerBlockTests {
     func testTheREADMEExample() {
         var rng = SeededGenerator(seed: 0)
-        let block = TransformerBlock<Float>(hiddenDim: 64, numHeads: 4, ffnDim: 256, dropout: 0, using: &rng)
+        let block = TransformerBlock<Float>(hiddenDim: 64, numHeads: 4, ffnDim: 256, dropout: 0, attentionBias: true, using: &rng)
         let x = NDArray<Float>.normal([2, 8, 64], using: &rng)
         let (y, weights) = block.forwardWithWeights(x, mask: createCausalMask(seqLen: 8))
         XCTAssertEqual(y.shape, [2, 8, 64])

@@ -118,12 +118,14 @@ public final class EncoderDecoderTransformer<Scalar: NDFloatingPoint>: Layer {
         embeddingDropout = Dropout(p: config.dropout, using: &generator)
         encoder = (0..<config.numEncoderLayers).map { _ in
             EncoderBlock(hiddenDim: c, numHeads: config.numHeads, ffnDim: config.ffnDim, dropout: config.dropout,
-                         normPlacement: config.normPlacement, activation: config.activation, using: &generator)
+                         normPlacement: config.normPlacement, activation: config.activation, attentionBias: true,
+                         using: &generator)
         }
         encoderNorm = LayerNorm(normalizedShape: c)
         decoder = (0..<config.numDecoderLayers).map { _ in
             DecoderBlock(hiddenDim: c, numHeads: config.numHeads, ffnDim: config.ffnDim, dropout: config.dropout,
-                         normPlacement: config.normPlacement, activation: config.activation, using: &generator)
+                         normPlacement: config.normPlacement, activation: config.activation, attentionBias: true,
+                         using: &generator)
         }
         decoderNorm = LayerNorm(normalizedShape: c)
         lmHead = Linear(inFeatures: c, outFeatures: config.tgtVocabSize, using: &generator)

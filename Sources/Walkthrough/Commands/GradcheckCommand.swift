@@ -58,13 +58,13 @@ func layerGradientChecks(seed: UInt64) -> [(layer: String, result: GradientCheck
         }
     }
     let mask: NDArray<Double> = createCausalMask(seqLen: 4)
-    let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+    let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, bias: true, using: &rng)
     check("MultiHeadAttention", attn, [2, 4, 8], forward: { attn.forwardSaving($0, mask: mask).output }) { x, r, g in
         attn.backward(r, attn.forwardSaving(x, mask: mask).saved, into: &g).dInput
     }
     for placement in [NormPlacement.pre, .post] {
         let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 16, dropout: 0,
-                                             normPlacement: placement, using: &rng)
+                                             normPlacement: placement, attentionBias: true, using: &rng)
         check("TransformerBlock \(placement)", block, [2, 4, 8], forward: { block($0, mask: mask) }) { x, r, g in
             block.backward(r, block.forwardSaving(x, mask: mask).saved, into: &g)
         }
