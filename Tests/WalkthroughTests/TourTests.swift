@@ -74,6 +74,16 @@ final class TourTests: XCTestCase {
         XCTAssertGreaterThan(stepHeadings.count, 20)
         for heading in stepHeadings { XCTAssertTrue(heading.hasSuffix("───") && heading.contains(" ───"), "a heading without its rule: \(heading)") }
         XCTAssertTrue(stepHeadings.contains { $0.count > 73 }, "no long heading: the check above proves nothing")
+        // The code lines are Swift: no pseudo-notation after a prompt (CI also compiles every one of them,
+        // scripts/tour_code_blocks.sh). Comments may use math.
+        let codeLines = out.split(separator: "\n").filter { $0.hasPrefix("  > ") }
+        XCTAssertGreaterThan(codeLines.count, 50)
+        for line in codeLines {
+            let code = line.components(separatedBy: "//")[0]
+            for notation in ["ᵀ", "√", "·", "[...", "−", "×"] {
+                XCTAssertFalse(code.contains(notation), "pseudo-notation \(notation) in a code line: \(line)")
+            }
+        }
         // Chapter 2 shows centred[0] on a line of its own; the sampler's column is named for what it holds.
         XCTAssertTrue(out.contains("  > centred[0]\n"))
         XCTAssertTrue(out.contains("softmax(logit/T)"))
