@@ -10,7 +10,8 @@
 #     (nothing defined in an earlier block, no undefined helpers).
 #   - Output: a ```text block right after the swift block (blank lines and one short line ending
 #     in ":" may stand between) is what the block prints, line for line. A figure that depends on
-#     the machine (a time, a rate) is written … and matches anything on that line.
+#     the machine (a time, a rate) is written … and matches anything on that line, in a block whose
+#     lead-in line says so with a … of its own ("It prints (… marks …):"); elsewhere … is literal.
 #   - A block that needs files it does not make (a GPT-2 download) shows no output: it is compiled,
 #     not run.
 #   - ```swift package-manifest marks a Package.swift: it is parsed by `swift package dump-package`.
@@ -57,9 +58,13 @@ for file in "${files[@]}"; do
         }
         /^```/ && inblock {
             inblock = 0
-            if (kind == "swift") { finish_swift(); waiting = id; gap = 0 }
+            if (kind == "swift") { finish_swift(); waiting = id; gap = 0; wild = 0 }
             else if (kind == "manifest") { print body > (mandir "/" stem "_" start ".swift"); close(mandir "/" stem "_" start ".swift") }
-            else if (kind == "output") { printf "%s", body > (expdir "/" waiting ".txt"); close(expdir "/" waiting ".txt"); waiting = "" }
+            else if (kind == "output") {
+                printf "%s", body > (expdir "/" waiting ".txt"); close(expdir "/" waiting ".txt")
+                if (wild) { printf "" > (expdir "/" waiting ".wild"); close(expdir "/" waiting ".wild") }
+                waiting = ""
+            }
             next
         }
         inblock {
@@ -70,7 +75,7 @@ for file in "${files[@]}"; do
         # Between a swift block and its output: blank lines and at most one short line ending in ":".
         waiting != "" {
             if ($0 ~ /^[[:space:]]*$/) next
-            if (gap == 0 && $0 ~ /:$/ && length($0) < 80) { gap = 1; next }
+            if (gap == 0 && $0 ~ /:$/ && length($0) < 80) { gap = 1; wild = index($0, "…") > 0; next }
             waiting = ""
         }
     ' "$repo/$file"
@@ -134,9 +139,9 @@ for manifest in "$work/manifests"/*.swift; do
 done
 
 # 4. Every block that shows output prints exactly that (… matches anything within its line).
-matches() {  # expected-line actual-line
+matches() {  # expected-line actual-line wildcards(0/1)
     local expected="$1" actual="$2"
-    if [[ "$expected" != *"…"* ]]; then [ "$expected" == "$actual" ]; return; fi
+    if [ "$3" != 1 ] || [[ "$expected" != *"…"* ]]; then [ "$expected" == "$actual" ]; return; fi
     local pattern="" part rest="$expected"
     while [[ "$rest" == *"…"* ]]; do
         part="${rest%%…*}"
@@ -156,10 +161,12 @@ for expected in "$work/expected"/*.txt; do
     actual="$work/expected/$id.actual"
     (cd "$scratch" && "$binary" "$id" > "$actual" 2>"$scratch/stderr") || { cat "$scratch/stderr" >&2; fail "$where: the block stopped with an error"; }
     rm -rf "$scratch"
-    mapfile -t want < "$expected"
-    mapfile -t got < "$actual"
+    wild=0; [ -f "$work/expected/$id.wild" ] && wild=1
+    want=(); got=()                                   # the lines of each (bash 3 has no mapfile)
+    while IFS= read -r line || [ -n "$line" ]; do want+=("$line"); done < "$expected"
+    while IFS= read -r line || [ -n "$line" ]; do got+=("$line"); done < "$actual"
     for ((i = 0; i < ${#want[@]} || i < ${#got[@]}; i++)); do
-        if [ $i -ge ${#want[@]} ] || [ $i -ge ${#got[@]} ] || ! matches "${want[$i]}" "${got[$i]}"; then
+        if [ $i -ge ${#want[@]} ] || [ $i -ge ${#got[@]} ] || ! matches "${want[$i]}" "${got[$i]}" "$wild"; then
             echo "  expected line $((i + 1)): ${want[$i]-<none>}" >&2
             echo "  printed  line $((i + 1)): ${got[$i]-<none>}" >&2
             fail "$where: the block does not print what the text shows"

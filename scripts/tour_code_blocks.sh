@@ -7,27 +7,40 @@
 #   scripts/check_docs.sh README.md docs/*.md .build-docs/tour.md
 #
 # One ```swift block per chapter: the imports, then what the chapter has made before it shows
-# code (its "context": the model it trained, the tokenizer, the tour's own helpers, declared here
-# with the tour's signatures), then each step's `>` lines in a scope of its own nested in the
-# previous step's, so a later step sees the earlier steps' names and a repeated step (block 0,
-# block 1) may declare them again. The blocks are compiled, not run.
+# code (its "context": the model it trained, the tokenizer, and the tour's own helpers, declared
+# with the signatures their chapter files give them today), then each step's `>` lines in a
+# scope of its own nested in the previous step's, so a later step sees the earlier steps' names
+# and a repeated step (block 0, block 1) may declare them again. The blocks are compiled, not run:
+# what each line printed, the tour printed from the same code run beside it.
 set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
 tour="${1:?usage: tour_code_blocks.sh TOUR_OUTPUT}"
 [ -f "$tour" ] || { echo "tour_code_blocks: no file $tour" >&2; exit 1; }
+
+helper() {  # the tour's own function $1, declared with the signature its chapter file gives it today
+    local line
+    line="$(grep -hE "^func $1[(<]" "$repo"/Sources/Walkthrough/Chapters/*.swift | head -n 1)"
+    [ -n "$line" ] || { echo "tour_code_blocks: no func $1 in Sources/Walkthrough/Chapters" >&2; exit 1; }
+    echo "${line%\{} { fatalError(\"the tour's own $1\") }"
+}
 
 context() {  # what chapter $1 has made before its code lines, as the tour makes it
     case "$1" in
         3) cat <<'SWIFT'
-// The tour's two loops (MatmulChapter.swift), by their signatures.
-func multiplyTextbook(_ a: [Float], _ b: [Float], _ n: Int) -> [Float] { a }
-func multiplyReordered(_ a: [Float], _ b: [Float], _ n: Int) -> [Float] { a }
+// The tour's two loops (MatmulChapter.swift, shown in the tour as prose), by their signatures.
+SWIFT
+            helper multiplyTextbook
+            helper multiplyReordered
+            cat <<'SWIFT'
 let a = NDArray<Float>.zeros([256, 256]), b = NDArray<Float>.zeros([256, 256])
 let big = NDArray<Float>.zeros([1024, 1024])
 SWIFT
         ;;
         4) cat <<'SWIFT'
 // The tour's copying task (GPTChapter.swift), by its signature, and what the chapter trained.
-func copyingText(lines count: Int, seed: UInt64) -> String { "" }
+SWIFT
+            helper copyingText
+            cat <<'SWIFT'
 let tokenizer = CharTokenizer(text: "abcdefgh|\n")
 let config = GPTConfig(vocabSize: tokenizer.vocabSize, maxSeqLen: 32, numLayers: 2, numHeads: 4, hiddenDim: 64)
 var rng = SeededGenerator(seed: 1)

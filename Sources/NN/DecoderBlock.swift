@@ -49,11 +49,11 @@ public final class DecoderBlock<Scalar: NDFloatingPoint>: Layer {
         }
     }
 
-    /// A decoder layer; the defaults are TransformerBlock's (no attention biases: PyTorch's
-    /// `nn.TransformerDecoderLayer` has them, `attentionBias: true`).
+    /// A decoder layer, PyTorch's `nn.TransformerDecoderLayer` (LiteTorch has none): biases in its
+    /// attention too, unless `attentionBias: false`; the other defaults are TransformerBlock's.
     public init(hiddenDim: Int, numHeads: Int, ffnDim: Int, dropout: Double = 0.1,
                 normPlacement: NormPlacement = .pre, activation: Activation = .geluTanh,
-                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, attentionBias: Bool = false,
+                ffnVariant: FeedForwardVariant = .standard, bias: Bool = true, attentionBias: Bool = true,
                 eps: Scalar = 1e-5,
                 weightInit: Initialization<Scalar> = .xavierUniform, using generator: inout SeededGenerator) {
         self.normPlacement = normPlacement

@@ -87,6 +87,9 @@ public final class FeedForward<Scalar: NDFloatingPoint>: Layer {
     /// - Returns: h, down's input, [B, T, F]
     @inlinable
     public func hidden(up u: NDArray<Scalar>, gate g: NDArray<Scalar>?) -> NDArray<Scalar> {
+        if variant != .standard && g == nil {
+            layerFailure("FeedForward.hidden", "the \(variant) variant needs gate(x) [B, T, F] beside up(x) \(u.shape)")
+        }
         switch variant {
         case .standard: return activation.apply(u)
         case .glu: return sigmoid(g!) * u

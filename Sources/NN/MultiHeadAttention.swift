@@ -4,8 +4,10 @@
 //   q, k, v = x_q·W_qᵀ, x_kv·W_kᵀ, x_kv·W_vᵀ       [B, T, C] → [B, T, C] each (one [3C, C] matrix: `qkv`)
 //   split   [B, T, C] → [B, T, NH, HS] → [B, NH, T, HS]     views: no copy
 //   heads   softmax(q·kᵀ/√HS + mask)·v             ScaledDotProductAttention.swift
-//   merge   [B, NH, Tq, HS] → [B, Tq, NH, HS] → [B, Tq, C], then `proj`: y = merged·W_oᵀ + b
+//   merge   [B, NH, Tq, HS] → [B, Tq, NH, HS] → [B, Tq, C], then `proj`: y = merged·W_oᵀ (+ b)
 //
+// Biases are optional (`bias:`): LiteTorch's attention has none, and so does this layer built with
+// LiteTorch's signature; PyTorch's `nn.MultiheadAttention` and GPT-2 have them (`bias: true`).
 // Self-attention passes the same x as query, key and value: one [B·T, C]·[C, 3C]
 // product makes q, k and v at once. Cross-attention (a decoder reading an
 // encoder) passes its own x as the query and the encoder's output as key and
@@ -39,7 +41,7 @@ import NDArray
 public final class MultiHeadAttention<Scalar: NDFloatingPoint>: Layer {
     /// W_q, W_k, W_v stacked: weight [3C, C], bias [3C] (with `bias: true`).
     public let qkv: Linear<Scalar>
-    /// W_o: weight [C, C], bias [C].
+    /// W_o: weight [C, C], bias [C] (with `bias: true`).
     public let proj: Linear<Scalar>
     /// The heads' attention, with dropout on its weights.
     public let attention: ScaledDotProductAttention<Scalar>

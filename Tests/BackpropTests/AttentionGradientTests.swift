@@ -54,6 +54,26 @@ final class AttentionGradientTests: XCTestCase {
         XCTAssertEqual(weights, expectedWeights)
     }
 
+    func testAttentionWithoutBiasesAsLiteTorchBuildsIt() {
+        // LiteTorch's signature: no qkv or proj bias. Self- and cross-attention, and a whole block, still
+        // match finite differences (the backward adds no gradient for a bias that is not there).
+        let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, using: &rng)
+        XCTAssertNil(attn.qkv.bias)
+        let x = random(2, 4, 8), memory = random(2, 5, 8), r = random(2, 4, 8)
+        let mask: NDArray<Double> = createCausalMask(seqLen: 4)
+        checkLayer(attn, input: x, dOut: r, forward: { attn.forwardSaving($0, mask: mask).output }) { gradients in
+            attn.backward(r, attn.forwardSaving(x, mask: mask).saved, into: &gradients).dInput
+        }
+        checkLayer(attn, input: x, dOut: r, forward: { attn.forwardSaving($0, memory: memory).output }) { gradients in
+            attn.backward(r, attn.forwardSaving(x, memory: memory).saved, into: &gradients).dInput
+        }
+        let block = TransformerBlock<Double>(hiddenDim: 8, numHeads: 2, ffnDim: 12, dropout: 0, using: &rng)
+        randomize(block)
+        checkLayer(block, input: x, dOut: r, forward: { block.forwardSaving($0, mask: mask).output }) { gradients in
+            block.backward(r, block.forwardSaving(x, mask: mask).saved, into: &gradients)
+        }
+    }
+
     func testCrossAttentionSendsGradientToTheMemory() {
         let attn = MultiHeadAttention<Double>(hiddenDim: 8, numHeads: 2, dropout: 0, bias: true, using: &rng)
         randomize(attn)

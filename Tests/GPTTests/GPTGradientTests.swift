@@ -87,6 +87,25 @@ final class GPTGradientTests: XCTestCase {
         }
     }
 
+    func testWithDropoutTheTrainingForwardDrawsTheForwardsMasks() {
+        // In training mode, with dropout: from the same dropout streams, lossAndGradients's forward and
+        // computeLoss's draw the same masks and give the same loss, bit for bit.
+        var rng = SeededGenerator(seed: 6)
+        let config = GPTConfig(vocabSize: 11, maxSeqLen: 8, numLayers: 2, numHeads: 2, hiddenDim: 8, dropout: 0.3)
+        let model = GPTModel<Float>(config: config, using: &rng)
+        let dropouts = [model.embeddingDropout] + model.blocks.flatMap {
+            [$0.attn.attention.dropout, $0.attn.residualDropout, $0.ffn.dropout]
+        }
+        let streams = dropouts.map(\.generator)
+        let x = NDArray<Int>([[1, 2, 3, 4], [5, 6, 7, 8]]), y = NDArray<Int>([[2, 3, 4, 5], [6, 7, 8, 9]])
+        let plain = model.computeLoss(inputIds: x, targets: y)
+        for (dropout, stream) in zip(dropouts, streams) { dropout.generator = stream }
+        var gradients = Gradients(zerosFor: model)
+        XCTAssertEqual(model.lossAndGradients(inputIds: x, targets: y, into: &gradients), plain)
+        model.eval()
+        XCTAssertNotEqual(model.computeLoss(inputIds: x, targets: y), plain)    // the masks did change the loss
+    }
+
     func testGradientsAccumulateUntilZeroed() {
         var rng = SeededGenerator(seed: 1)
         let model = GPTModel<Float>(vocabSize: 11, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, ffnDim: 32, dropout: 0,

@@ -84,10 +84,11 @@ final class GPTModelTests: XCTestCase {
         old["attentionBias"] = nil
         let decoded = try JSONDecoder().decode(GPTConfig.self, from: JSONSerialization.data(withJSONObject: old))
         XCTAssertNil(decoded.attentionBias)
+        XCTAssertEqual(decoded, .gpt2Small)
         var zeros = SeededGenerator(seed: 0)
-        let model = GPTModel<Float>(config: GPTConfig(vocabSize: 10, maxSeqLen: 4, numLayers: 1, numHeads: 2,
-                                                      hiddenDim: 4), initialization: .zeros, using: &zeros)
-        XCTAssertEqual(model.parameter(named: "blocks.0.attn.qkv.bias")?.shape, [12])
+        let model = GPTModel<Float>(config: decoded, initialization: .zeros, using: &zeros)
+        XCTAssertEqual(model.parameter(named: "blocks.0.attn.qkv.bias")?.shape, [2304])
+        XCTAssertEqual(model.numParameters(), 124_439_808)                    // GPT-2's, biases and all
     }
 
     func testForwardCheckingThrowsWhereLiteTorchRaises() {

@@ -195,6 +195,15 @@ final class GenerationTests: XCTestCase {
         let text = explanation.description
         XCTAssertTrue(text.contains("top-k 5"), text)
         XCTAssertTrue(text.contains("drawn: \"t\(explanation.chosen)\""), text)
+        // A long token name widens its column: every row's logit starts where the header's "logit" does.
+        let long = model.explainNextToken([3, 1, 4], config: config, candidates: 3) { "a long BPE piece \($0)" }
+        let lines = long.description.split(separator: "\n").map(String.init)
+        let column = lines[1].distance(from: lines[1].startIndex, to: lines[1].range(of: "logit")!.lowerBound)
+        for row in lines[2..<5] {
+            let characters = Array(row)
+            XCTAssertEqual(characters[column - 1], " ", row)
+            XCTAssertTrue(characters[column].isNumber || characters[column] == "-", row)
+        }
     }
 
     func testRepetitionPenaltyInsideGenerate() {

@@ -2,7 +2,8 @@
 //
 // After reading this file you should know where the two layer norms sit in each
 // placement, which parameters a block has and how many (12C² + 13C for an
-// FFN of 4C), and that a causal block, like causal attention, never looks ahead.
+// FFN of 4C with attention biases, GPT-2's; 12C² + 9C without, LiteTorch's), and
+// that a causal block, like causal attention, never looks ahead.
 
 import NDArray
 import NN
@@ -91,7 +92,7 @@ final class TransformerBlockTests: XCTestCase {
 extension TransformerBlockTests {
     func testTheREADMEExample() {
         var rng = SeededGenerator(seed: 0)
-        let block = TransformerBlock<Float>(hiddenDim: 64, numHeads: 4, ffnDim: 256, dropout: 0, attentionBias: true, using: &rng)
+        let block = TransformerBlock<Float>(hiddenDim: 64, numHeads: 4, ffnDim: 256, dropout: 0, using: &rng)
         let x = NDArray<Float>.normal([2, 8, 64], using: &rng)
         let (y, weights) = block.forwardWithWeights(x, mask: createCausalMask(seqLen: 8))
         XCTAssertEqual(y.shape, [2, 8, 64])

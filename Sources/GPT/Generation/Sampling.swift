@@ -285,11 +285,13 @@ public struct NextTokenExplanation: CustomStringConvertible, Sendable {
         let k = config.topK.map(String.init) ?? "off", p = config.topP.map { String($0) } ?? "off"
         lines.append("next token after \(contextLength) tokens (temperature \(config.temperature), top-k \(k), "
                      + "top-p \(p), repetition penalty \(config.repetitionPenalty))")
-        lines.append(pad("rank", 5) + pad("token", 14) + pad("logit", 9) + pad("p", 9) + pad("softmax(logit/T)", 18)
-                     + pad("top-k", 9) + "top-p")
-        for (rank, candidate) in candidates.enumerated() {
-            let name = candidate.text.map { quoted($0) } ?? "#\(candidate.token)"
-            lines.append(pad("\(rank + 1)", 5) + pad(name, 14) + pad(format(candidate.logit, 2), 9)
+        // The token column is as wide as its longest name, so a long BPE token keeps the columns aligned.
+        let names = candidates.map { candidate in candidate.text.map { quoted($0) } ?? "#\(candidate.token)" }
+        let nameWidth = Swift.max(14, (names.map(\.count).max() ?? 0) + 2)
+        lines.append(pad("rank", 5) + pad("token", nameWidth) + pad("logit", 9) + pad("p", 9)
+                     + pad("softmax(logit/T)", 18) + pad("top-k", 9) + "top-p")
+        for (rank, (candidate, name)) in zip(candidates, names).enumerated() {
+            lines.append(pad("\(rank + 1)", 5) + pad(name, nameWidth) + pad(format(candidate.logit, 2), 9)
                          + pad(format(candidate.probability, 4), 9) + pad(format(candidate.afterTemperature, 4), 18)
                          + pad(format(candidate.afterTopK, 4), 9) + format(candidate.afterTopP, 4))
         }

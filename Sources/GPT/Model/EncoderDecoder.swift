@@ -11,10 +11,11 @@
 // scaled by √C before the fixed sinusoidal positions are added.
 //
 // Depends on: NN (EncoderBlock, DecoderBlock, Embedding, PositionalEncoding, masks), Backprop
-// (the layers' saving forwards, which `runEncoder`/`runDecoder` call when asked to keep).
+// (the layers' saving forwards, which `runEncoder`/`runDecoder` call when asked to keep),
+// EncoderDecoderBackward.swift (`EncoderSaved`, `DecoderSaved`: what is kept).
 // Not here: generation (Generation/EncoderDecoderGeneration.swift: the GPT's sampling loop and beam
-// search), the loss and gradients (Training/EncoderDecoderBackward.swift), shared source/target
-// vocabularies, weight tying.
+// search), the backward (Training/EncoderDecoderBackward.swift), shared source/target vocabularies,
+// weight tying.
 
 import Backprop
 import Foundation

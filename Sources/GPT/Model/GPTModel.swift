@@ -16,7 +16,8 @@
 // (padding); positions then come from the mask, so every prompt starts at 0.
 //
 // Depends on: NDArray, NN (the layers), GPTConfig.swift, Backprop (the layers' saving forwards, which
-// `run(…, keeping: true)` calls for the backward: the forward is written once, here).
+// `run(…, keeping: true)` calls for the backward: the forward is written once, here), GPTBackward.swift
+// (`Saved`, what is kept).
 // Not here: generation (Generation.swift), checkpoints (Checkpoint.swift), the backward (GPTBackward.swift).
 
 import Backprop
@@ -266,6 +267,9 @@ public final class GPTModel<Scalar: NDFloatingPoint>: Layer {
     func run(_ inputIds: NDArray<Int>, attentionMask: NDArray<Int>? = nil, cache: GPTCache<Scalar>? = nil,
              lastLogitsOnly: Bool = false, outputHiddenStates: Bool = false, outputAttentions: Bool = false,
              keeping: Bool) -> (output: GPTOutput<Scalar>, saved: Saved?) {
+        if keeping && (cache != nil || lastLogitsOnly) {
+            modelFailure("GPTModel.run", "keeping what the backward reads needs every position and no cache")
+        }
         let past = cache?.count ?? 0
         checkInput(inputIds, attentionMask: attentionMask, past: past, cache: cache)
         let (b, t) = (inputIds.shape[0], inputIds.shape[1])
