@@ -5,6 +5,8 @@
 // stretch every size-1 axis to match, and reject any other mismatch — naming
 // both shapes and the axis. Stretching copies nothing: the stretched axis has
 // stride 0.
+//
+// Rebuild it yourself: Exercises/Sources/04-broadcasting (docs/Exercises.md).
 
 import NDArray
 import TestSupport

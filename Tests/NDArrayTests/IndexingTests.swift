@@ -10,6 +10,18 @@ import XCTest
 final class IndexingTests: XCTestCase {
     let x = NDArray<Float>.arange(12).reshaped(3, 4)   // [[0 1 2 3] [4 5 6 7] [8 9 10 11]]
 
+    func testUnravelIndexIsNumPys() {
+        // np.unravel_index(5, (2, 3)) = (1, 2); np.unravel_index(22, (2, 3, 4)) = (1, 2, 2): 22 = 1·12 + 2·4 + 2.
+        XCTAssertEqual(unravelIndex(5, shape: [2, 3]), [1, 2])
+        XCTAssertEqual(unravelIndex(22, shape: [2, 3, 4]), [1, 2, 2])
+        XCTAssertEqual(unravelIndex(0, shape: []), [])
+        let x = NDArray<Float>.arange(24).reshaped(2, 3, 4)
+        for flat in [0, 7, 13, 23] {
+            let i = unravelIndex(flat, shape: x.shape)
+            XCTAssertEqual(x[i[0], i[1], i[2]].item(), Float(flat))
+        }
+    }
+
     func testAnIntegerDropsTheAxisAndARangeKeepsIt() {
         XCTAssertEqual(x[1].shape, [4])
         XCTAssertEqual(x[1..<2].shape, [1, 4])

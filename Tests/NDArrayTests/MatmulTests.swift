@@ -4,6 +4,8 @@
 // matmul: [M, K]·[K, N] is [M, N]; batch axes in front broadcast like any
 // other axes; a 1-d operand on the left is a row and on the right a column,
 // and that extra axis is removed again from the result.
+//
+// Rebuild it yourself: Exercises/Sources/06-matmul-loops (docs/Exercises.md).
 
 import NDArray
 import TestSupport

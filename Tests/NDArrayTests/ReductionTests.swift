@@ -4,6 +4,8 @@
 // do to a shape ([2, 3, 4] summed over axis 1 is [2, 4], or [2, 1, 4] with
 // keepDims, which broadcasts back against the input), that argmax returns the
 // first of tied maxima, and why sums are added pairwise.
+//
+// Rebuild it yourself: Exercises/Sources/05-sum-axis (docs/Exercises.md).
 
 import NDArray
 import TestSupport

@@ -4,6 +4,8 @@
 // first (exp(1e4) overflows, exp(0) does not), and what a row masked entirely
 // with -infinity gives: zeros from softmax, -infinity from logSoftmax and
 // logSumExp — never NaN, unlike NumPy's and PyTorch's naive formulas.
+//
+// Rebuild it yourself: Exercises/Sources/07-softmax (docs/Exercises.md).
 
 import NDArray
 import TestSupport

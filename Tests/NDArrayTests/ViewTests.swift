@@ -5,6 +5,8 @@
 // reshape of a contiguous array, slicing, broadcast) and which copy (reshape
 // of a transpose), and know the one difference from NumPy: writing through a
 // view copies first, so the array it came from never changes.
+//
+// Rebuild it yourself: Exercises/Sources/01-strides, Exercises/Sources/02-reshape-view, Exercises/Sources/03-transpose (docs/Exercises.md).
 
 import NDArray
 import TestSupport

@@ -3,6 +3,8 @@
 // After reading this file you should know the two formulas, that they agree to
 // within 5e-4 everywhere (but are not the same function), and which one a
 // model needs: the one it was trained with.
+//
+// Rebuild it yourself: Exercises/Sources/09-gelu-tanh (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -3,6 +3,8 @@
 // After reading this file you should know that layer norm makes each row have
 // mean 0 and variance 1 (with γ = 1, β = 0), that the variance has no Bessel
 // correction (divide by C, not C − 1), and where γ and β come in.
+//
+// Rebuild it yourself: Exercises/Sources/08-layer-norm (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -4,6 +4,8 @@
 // [B, 1, 1, T]), how they combine (add them: [B, 1, T, T]), and why −∞ rather
 // than LiteTorch's −1e9: a masked key gets weight exactly 0 whatever its score,
 // and a query with nothing to see gets zeros, not NaN.
+//
+// Rebuild it yourself: Exercises/Sources/10-causal-mask (docs/Exercises.md).
 
 import NDArray
 import NN

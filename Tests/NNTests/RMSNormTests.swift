@@ -3,6 +3,8 @@
 // After reading this file you should know how RMSNorm differs from LayerNorm:
 // it does not subtract the mean, so a row's mean survives, but its root mean
 // square becomes 1.
+//
+// Rebuild it yourself: Exercises/Sources/08-layer-norm (docs/Exercises.md).
 
 import NDArray
 import NN

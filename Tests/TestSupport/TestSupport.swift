@@ -28,7 +28,7 @@ public func assertClose<S: NDFloatingPoint>(_ actual: NDArray<S>, _ expected: ND
         if error > worstError || worst < 0 { (worstError, worst) = (error, i) }
     }
     if worst >= 0 && worstError > tolerance {
-        XCTFail("\(message) shape \(actual.shape): worst at \(index(of: worst, in: actual.shape)) (flat \(worst) of "
+        XCTFail("\(message) shape \(actual.shape): worst at \(unravelIndex(worst, shape: actual.shape)) (flat \(worst) of "
                 + "\(a.count)): expected \(e[worst]), got \(a[worst]) (error \(worstError) > \(tolerance))",
                 file: file, line: line)
     }
@@ -44,18 +44,9 @@ public func assertEqualArrays<S: NDArrayScalar>(_ actual: NDArray<S>, _ expected
     }
     let a = actual.scalars, e = expected.scalars
     if let i = a.indices.first(where: { a[$0] != e[$0] && !(isNaN(a[$0]) && isNaN(e[$0])) }) {
-        XCTFail("\(message) shape \(actual.shape): first difference at \(index(of: i, in: actual.shape)) (flat \(i)): "
+        XCTFail("\(message) shape \(actual.shape): first difference at \(unravelIndex(i, shape: actual.shape)) (flat \(i)): "
                 + "expected \(e[i]), got \(a[i])", file: file, line: line)
     }
-}
-
-/// The index [i, j, …] of flat position `flat` in a row-major array of `shape`.
-public func index(of flat: Int, in shape: [Int]) -> [Int] {
-    var rest = flat, index = [Int](repeating: 0, count: shape.count)
-    for axis in shape.indices.reversed() where shape[axis] > 0 {
-        (rest, index[axis]) = (rest / shape[axis], rest % shape[axis])
-    }
-    return index
 }
 
 private func isNaN<S>(_ x: S) -> Bool {

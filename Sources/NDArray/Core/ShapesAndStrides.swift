@@ -29,6 +29,20 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
     return strides
 }
 
+/// The index [i, j, …] of flat position `flat` in a row-major array of `shape`.
+/// NumPy: `np.unravel_index(flat, shape)`.
+///
+/// ```swift
+/// unravelIndex(5, shape: [2, 3])   // [1, 2]
+/// ```
+public func unravelIndex(_ flat: Int, shape: [Int]) -> [Int] {
+    var rest = flat, index = [Int](repeating: 0, count: shape.count)
+    for axis in shape.indices.reversed() where shape[axis] > 0 {
+        (rest, index[axis]) = (rest / shape[axis], rest % shape[axis])
+    }
+    return index
+}
+
 /// The shape two arrays broadcast to, following NumPy's rule. NumPy: `np.broadcast_shapes`.
 ///
 /// ```swift

@@ -1,0 +1,37 @@
+// 05-sum-axis (solution) — a reduction along one axis, keeping it or not
+//
+// Task: write `sumAlongAxis(_:axis:keepDims:)`: add up the elements along `axis`, as
+// `x.sum(axis:keepDims:)` does. Without keepDims the axis goes; with it the axis stays with size
+// 1, so that the result broadcasts against x again (layer norm's x − mean(x) needs that).
+//
+//   x [B, T, C], axis -1            → [B, T]
+//   x [B, T, C], axis -1, keepDims  → [B, T, 1]
+//
+// Walkthrough: chapter 2, "A reduction that keeps its axis, so broadcasting can undo it".
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NDArray/Operations/NDArray+Reductions.swift (`sum(axis:keepDims:)`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 05-sum-axis`.
+
+import CourseKit
+import NDArray
+
+/// The sum along one axis.
+/// - Parameters:
+///   - x: any shape, e.g. [B, T, C]; it may be a view (not contiguous)
+///   - axis: which axis, counted from the end when negative
+///   - keepDims: keep the axis with size 1
+/// - Returns: x's shape without the axis (or with it as 1)
+func sumAlongAxis(_ x: NDArray<Float>, axis: Int, keepDims: Bool) -> NDArray<Float> {
+    let axis = axis < 0 ? axis + x.ndim : axis
+    let values = x.scalars                                         // row-major, whatever x's strides
+    let outer = x.shape[..<axis].reduce(1, *), n = x.shape[axis], inner = x.shape[(axis + 1)...].reduce(1, *)
+    var sums = [Float](repeating: 0, count: outer * inner)
+    for o in 0..<outer {
+        for k in 0..<n {
+            for i in 0..<inner { sums[o * inner + i] += values[(o * n + k) * inner + i] }
+        }
+    }
+    var shape = x.shape
+    if keepDims { shape[axis] = 1 } else { shape.remove(at: axis) }
+    return NDArray(shape: shape, scalars: sums)
+}

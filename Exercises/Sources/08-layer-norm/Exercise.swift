@@ -1,0 +1,38 @@
+// 08-layer-norm — layer normalisation, and RMSNorm beside it
+//
+// Task: write `layerNormRows(_:weight:bias:eps:)` and `rmsNormRows(_:weight:eps:)` over the last
+// axis (C): layer norm centres each vector and divides by its standard deviation, then scales by
+// γ and shifts by β; RMSNorm only divides by the root mean square and scales.
+//
+//   layerNorm:  y = (x − mean) / √(var + eps) · γ + β      var = mean((x − mean)²), not n − 1
+//   RMSNorm:    y = x / √(mean(x²) + eps) · γ
+//   x [B, T, C], γ and β [C] → y [B, T, C]
+//
+// Walkthrough: chapter 4, "Block 0: queries, keys and values" (ln1) and chapter 2 (the keepDims mean).
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NN/LayerNorm.swift and Sources/NN/RMSNorm.swift (NDArray's `layerNorm` row kernel).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 08-layer-norm`.
+
+import CourseKit
+import Foundation
+import NDArray
+import NN
+
+/// Layer normalisation over the last axis.
+/// - Parameters:
+///   - x: [B, T, C]
+///   - weight: γ, [C]
+///   - bias: β, [C]
+/// - Returns: [B, T, C]
+func layerNormRows(_ x: NDArray<Float>, weight: NDArray<Float>, bias: NDArray<Float>, eps: Float) -> NDArray<Float> {
+    notDoneYet()
+}
+
+/// RMSNorm over the last axis.
+/// - Parameters:
+///   - x: [B, T, C]
+///   - weight: γ, [C]
+/// - Returns: [B, T, C]
+func rmsNormRows(_ x: NDArray<Float>, weight: NDArray<Float>, eps: Float) -> NDArray<Float> {
+    notDoneYet()
+}
