@@ -23,7 +23,9 @@ find "$course" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
 
 exercises=$(cd "$course/Sources" && ls -d [0-9][0-9]-* | sort)
 count=$(echo "$exercises" | wc -l | tr -d ' ')
-echo "== $count exercises: hints and solutions"
+echo "== $count exercises: listed in the manifest, with hints and solutions"
+listed=$(grep -oE '"[0-9]{2}-[a-z0-9-]+"' "$course/Package.swift" | tr -d '"')
+[ "$listed" = "$exercises" ] || fail "Package.swift's list of exercises is not the folders in Sources: $(echo $listed) vs $(echo $exercises)"
 for name in $exercises; do
     hints=$(grep -c '^## Hint ' "$course/Sources/$name/Hints.md" || true)
     [ "$hints" -ge 2 ] || fail "$name has $hints hints (at least 2)"

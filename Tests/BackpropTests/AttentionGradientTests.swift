@@ -5,6 +5,8 @@
 // the weights) and of a whole pre- or post-norm block is exactly what nudging
 // each weight says it is; and that a cross-attention sends gradient to the
 // encoder's memory.
+//
+// Rebuild it yourself: Exercises/Sources/29-attention-backward (docs/Exercises.md).
 
 import Backprop
 import NDArray

@@ -5,6 +5,8 @@
 // each parameter's gradient into a `Gradients` under the parameter's name, and
 // finite differences of the real layer (dropout included: its stream is rewound
 // for every evaluation) agree to 1e-6 in Double.
+//
+// Rebuild it yourself: Exercises/Sources/28-layer-norm-backward (docs/Exercises.md).
 
 import Backprop
 import NDArray

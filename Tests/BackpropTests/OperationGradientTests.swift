@@ -4,6 +4,8 @@
 // operation's output a scalar with random weights R (loss = Σ f(x)·R, so that
 // dY = R), run the backward with dY, and compare with central differences of
 // the loss (`checkGradients`), in Double, to 1e-6.
+//
+// Rebuild it yourself: Exercises/Sources/25-cross-entropy-backward, Exercises/Sources/26-linear-backward, Exercises/Sources/27-softmax-backward, Exercises/Sources/30-gradient-check (docs/Exercises.md).
 
 import Backprop
 import NDArray

@@ -4,6 +4,8 @@
 // gradient (momentum, bias-corrected moments, decoupled decay that skips
 // biases, norms and embeddings), what the warmup-then-cosine schedule gives at
 // each step, and that clipping rescales every gradient by one factor.
+//
+// Rebuild it yourself: Exercises/Sources/31-sgd-adamw, Exercises/Sources/32-warmup-cosine (docs/Exercises.md).
 
 import Backprop
 import Foundation

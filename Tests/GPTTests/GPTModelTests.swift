@@ -3,6 +3,8 @@
 // After reading this file you should know how many parameters a GPT has and
 // where they are, that logit [b, t] depends only on tokens 0…t, what the
 // hidden states and attention weights look like, and how the loss is shifted.
+//
+// Rebuild it yourself: Exercises/Sources/20-gpt-forward, Exercises/Sources/21-cross-entropy (docs/Exercises.md).
 
 import Foundation
 import GPT

@@ -3,6 +3,8 @@
 // After reading this file you should know what each knob of the sampler does
 // to a distribution (checked on hand-made logits), that one seed gives one
 // text, and how beam search scores its hypotheses.
+//
+// Rebuild it yourself: Exercises/Sources/22-sampling (docs/Exercises.md).
 
 import Foundation
 import GPT

@@ -9,6 +9,8 @@
 // the smaller ids; and that bad files fail with the file, the line and the
 // reason. The byte-level cases are checked against Hugging Face `tokenizers`
 // 0.23.3: Fixtures/tokenizer/ is written by scripts/make_tokenizer_fixtures.py.
+//
+// Rebuild it yourself: Exercises/Sources/24-bpe (docs/Exercises.md).
 
 import Foundation
 @testable import GPT

@@ -5,6 +5,8 @@
 // step 0, that a run stopped and resumed from its checkpoint ends with exactly
 // the weights of a run that never stopped, and that a NaN stops the run with
 // the step (and the operation) named while the last good checkpoint stays.
+//
+// Rebuild it yourself: Exercises/Sources/33-overfit-one-batch (docs/Exercises.md).
 
 import Backprop
 import Foundation

@@ -4,6 +4,8 @@
 // read by row, that ids [B, T] give vectors [B, T, C], that the same id gives the
 // same row wherever it appears, and that an id outside 0..<V is a programmer
 // error (see NNTrapTests).
+//
+// Rebuild it yourself: Exercises/Sources/12-embedding (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -3,6 +3,8 @@
 // After reading this file you should know the three formulas, which
 // parameters each variant has (`up`, `gate`, `down`), and that the network
 // works on each position alone: changing one token changes only its own output.
+//
+// Rebuild it yourself: Exercises/Sources/18-feed-forward (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -4,6 +4,8 @@
 // value so far, [B, NH, count, HS]), that it grows without losing what it had,
 // and that it can be emptied and reused (see MultiHeadAttentionTests for the
 // cache inside attention: cached decoding equals the full sequence).
+//
+// Rebuild it yourself: Exercises/Sources/23-kv-cache (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -3,6 +3,8 @@
 // After reading this file you should know that the weight is [out, in] (PyTorch's
 // layout, so `x·Wᵀ`), that any leading axes pass through ([B, T, in] → [B, T, out]),
 // and that a layer without bias has one parameter fewer.
+//
+// Rebuild it yourself: Exercises/Sources/11-linear (docs/Exercises.md).
 
 import NDArray
 @testable import NN

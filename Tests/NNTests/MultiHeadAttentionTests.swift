@@ -5,6 +5,8 @@
 // attention has Tq ≠ Tk, and the two properties generation relies on: causal
 // attention never looks ahead, and a KV cache gives the same result as running
 // the whole sequence again.
+//
+// Rebuild it yourself: Exercises/Sources/16-heads, Exercises/Sources/17-multi-head-attention (docs/Exercises.md).
 
 import NDArray
 @testable import NN

@@ -3,6 +3,8 @@
 // After reading this file you should know the table's layout (sines in even
 // columns, cosines in odd ones, slower clocks further right), that row 0 is
 // [0, 1, 0, 1, …], and that asking for T positions gives the first T rows.
+//
+// Rebuild it yourself: Exercises/Sources/13-sinusoidal-positions (docs/Exercises.md).
 
 import NDArray
 import NN

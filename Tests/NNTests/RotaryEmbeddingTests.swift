@@ -4,6 +4,8 @@
 // (keeps its length), why it is used (q·k then depends only on how far apart
 // the two tokens are), and what the offset is for (a KV cache: new tokens
 // start at the cached count).
+//
+// Rebuild it yourself: Exercises/Sources/14-rotary-positions (docs/Exercises.md).
 
 import NDArray
 import NN

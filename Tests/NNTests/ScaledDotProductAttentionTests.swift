@@ -4,6 +4,8 @@
 // output [.., Tq, HS]), that each row of weights sums to 1 over the keys, that a
 // causal mask leaves exactly zero weight on the future, and how to work one
 // example by hand.
+//
+// Rebuild it yourself: Exercises/Sources/15-attention (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -4,6 +4,8 @@
 // placement, which parameters a block has and how many (12C² + 13C for an
 // FFN of 4C with attention biases, GPT-2's; 12C² + 9C without, LiteTorch's), and
 // that a causal block, like causal attention, never looks ahead.
+//
+// Rebuild it yourself: Exercises/Sources/19-transformer-block (docs/Exercises.md).
 
 import NDArray
 import NN

@@ -1,8 +1,10 @@
-// 06-matmul-loops — a matrix product with three loops
+// 06-matmul-loops — a matrix product with three loops, then blocked
 //
 // Task: write `matmulLoops(_:_:)`: C = A·B for two matrices, with the three loops of the
 // definition: C[i, j] = Σ_k A[i, k]·B[k, j]. Then make it faster by reordering the loops
 // (i, k, j) so that the innermost one runs along rows: chapter 3 of the tour times both.
+// Then write `matmulBlocked(_:_:tile:)`: the same product, tile by tile, so that a tile of A, B
+// and C stays in the cache while it is used (the library's GEMM does this at three levels).
 //
 //   A [M, K] · B [K, N] → C [M, N]          (a Linear layer: x [B·T, C] · Wᵀ [C, out])
 //
@@ -20,5 +22,14 @@ import NDArray
 ///   - b: [K, N]
 /// - Returns: [M, N]
 func matmulLoops(_ a: NDArray<Float>, _ b: NDArray<Float>) -> NDArray<Float> {
+    notDoneYet()
+}
+
+/// The same product, computed tile × tile at a time.
+/// - Parameters:
+///   - a: [M, K], b: [K, N]
+///   - tile: the side of a square tile (M, N and K need not be multiples of it)
+/// - Returns: [M, N]
+func matmulBlocked(_ a: NDArray<Float>, _ b: NDArray<Float>, tile: Int) -> NDArray<Float> {
     notDoneYet()
 }

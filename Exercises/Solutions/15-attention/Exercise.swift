@@ -1,0 +1,33 @@
+// 15-attention (solution) — scaled dot-product attention
+//
+// Task: write `attention(query:key:value:mask:)`: each query takes a weighted average of the
+// values, weighted by how well it matches each key.
+//
+//   scores  = q·kᵀ / √HS + mask     [B, NH, Tq, HS]·[B, NH, HS, Tk] → [B, NH, Tq, Tk]
+//   weights = softmax(scores) over the keys (a row masked everywhere: all 0)
+//   output  = weights·v             [B, NH, Tq, Tk]·[B, NH, Tk, HS] → [B, NH, Tq, HS]
+//
+// Walkthrough: chapter 4, "Block 0: queries, keys and values" and "what each head looks at".
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NN/ScaledDotProductAttention.swift (`scores`, `weights`, `forward`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 15-attention`.
+
+import CourseKit
+import NDArray
+import NN
+
+/// softmax(q·kᵀ/√HS + mask)·v.
+/// - Parameters:
+///   - query: [B, NH, Tq, HS]
+///   - key: [B, NH, Tk, HS]
+///   - value: [B, NH, Tk, HS]
+///   - mask: additive, broadcasting to [B, NH, Tq, Tk] (e.g. [Tq, Tk]), or nil
+/// - Returns: the output [B, NH, Tq, HS] and the weights [B, NH, Tq, Tk]
+func attention(query: NDArray<Float>, key: NDArray<Float>, value: NDArray<Float>,
+               mask: NDArray<Float>?) -> (output: NDArray<Float>, weights: NDArray<Float>) {
+    let headSize = Float(query.shape[query.ndim - 1])
+    var scores = matmul(query, key.swappedAxes(-1, -2)) / headSize.squareRoot()   // [B, NH, Tq, Tk]
+    if let mask { scores = scores + mask }                                         // broadcast over B and NH
+    let weights = scores.softmax(axis: -1)                                         // over the keys
+    return (matmul(weights, value), weights)                                       // [B, NH, Tq, HS]
+}

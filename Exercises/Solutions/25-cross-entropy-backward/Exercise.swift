@@ -1,0 +1,34 @@
+// 25-cross-entropy-backward (solution) — the gradient of cross-entropy: softmax minus the target
+//
+// Task: write `crossEntropyGradient(logits:targets:ignoreIndex:)`: d loss / d logits for the mean
+// cross-entropy of exercise 21. For a counted position it is (softmax(z) − onehot(target)) / N,
+// N the number of counted positions; an ignored position gets 0.
+//
+//   logits [B, T, V], targets [B, T] → dLogits [B, T, V]
+//
+// Walkthrough: chapter 5, "A loss to differentiate".
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/Backprop/CrossEntropyBackward.swift (`crossEntropyBackward`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 25-cross-entropy-backward`.
+
+import CourseKit
+import Foundation
+import NDArray
+
+/// d(mean cross-entropy) / d logits.
+/// - Parameters:
+///   - logits: [B, T, V]
+///   - targets: [B, T]
+///   - ignoreIndex: a target that does not count
+/// - Returns: [B, T, V]
+func crossEntropyGradient(logits: NDArray<Double>, targets: NDArray<Int>, ignoreIndex: Int) -> NDArray<Double> {
+    let v = logits.shape.last!, z = logits.scalars, labels = targets.scalars
+    let counted = Double(labels.filter { $0 != ignoreIndex }.count)
+    var gradient = [Double](repeating: 0, count: z.count)
+    for (row, target) in labels.enumerated() where target != ignoreIndex {
+        let slice = z[(row * v)..<((row + 1) * v)], m = slice.max()!
+        let e = slice.map { Foundation.exp($0 - m) }, sum = e.reduce(0, +)
+        for j in 0..<v { gradient[row * v + j] = (e[j] / sum - (j == target ? 1 : 0)) / counted }
+    }
+    return NDArray(shape: logits.shape, scalars: gradient)
+}

@@ -1,0 +1,22 @@
+// 32-warmup-cosine (solution) — the learning rate: a linear warmup, then a cosine decay
+//
+// Task: write `warmupCosine(step:maxLR:warmupSteps:decaySteps:minLR:)`, nanoGPT's schedule: the
+// rate rises linearly to maxLR over the first warmupSteps steps (step 0 already trains, at
+// maxLR / warmupSteps), then falls along half a cosine to minLR at decaySteps, and stays there.
+//
+// Walkthrough: chapter 6, "The learning-rate schedule".
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/Backprop/Schedules.swift (`LearningRateSchedule.warmupCosine`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 32-warmup-cosine`.
+
+import Backprop
+import CourseKit
+import Foundation
+
+/// nanoGPT's learning rate at `step` (the first step is 0).
+func warmupCosine(step: Int, maxLR: Double, warmupSteps: Int, decaySteps: Int, minLR: Double) -> Double {
+    if step < warmupSteps { return maxLR * Double(step + 1) / Double(warmupSteps) }   // step 0 trains too
+    if step >= decaySteps { return minLR }
+    let progress = Double(step - warmupSteps) / Double(decaySteps - warmupSteps)      // 0 → 1
+    return minLR + 0.5 * (1 + Foundation.cos(Double.pi * progress)) * (maxLR - minLR)
+}

@@ -1,0 +1,29 @@
+// 14-rotary-positions — rotary positions: rotate q and k by their position
+//
+// Task: write `rotate(_:offset:base:)`: RoPE in the "rotate half" layout. Channel i and channel
+// i + HS/2 form a pair, turned by the angle pos·θ_i, θ_i = base^(−2i/HS); position pos is the
+// token's index plus `offset` (the tokens already cached).
+//
+//   (x1, x2) = (x[..., ..<HS/2], x[..., HS/2...])
+//   rope(x, pos) = [x1·cos(pos·θ) − x2·sin(pos·θ),  x2·cos(pos·θ) + x1·sin(pos·θ)]
+//   q or k [B, NH, T, HS] → [B, NH, T, HS]
+//
+// Walkthrough: chapter 4 (positions; the tour's GPT learns a table instead).
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NN/RotaryEmbedding.swift.
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 14-rotary-positions`.
+
+import CourseKit
+import Foundation
+import NDArray
+import NN
+
+/// Rotary position embedding of queries or keys.
+/// - Parameters:
+///   - x: [B, NH, T, HS], HS even
+///   - offset: the position of x's first token
+///   - base: the frequencies' base (10000)
+/// - Returns: [B, NH, T, HS]
+func rotate(_ x: NDArray<Float>, offset: Int, base: Double) -> NDArray<Float> {
+    notDoneYet()
+}

@@ -1,0 +1,27 @@
+// 16-heads — splitting into heads, and merging them back
+//
+// Task: write `splitHeads(_:numHeads:)` and `mergeHeads(_:)`. Multi-head attention cuts each
+// token's C channels into NH heads of HS = C / NH and moves the head axis forward, so that every
+// head attends on its own; afterwards the heads are put side by side again.
+//
+//   split:  [B, T, C] → [B, T, NH, HS] → [B, NH, T, HS]     (a view: no copy)
+//   merge:  [B, NH, T, HS] → [B, T, NH, HS] → [B, T, C]
+//
+// Walkthrough: chapter 4, "Block 0: queries, keys and values" (heads) and "what each head looks at" (merge).
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NN/MultiHeadAttention.swift (`splitHeads`, `mergeHeads`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 16-heads`.
+
+import CourseKit
+import NDArray
+import NN
+
+/// [B, T, C] → [B, NH, T, HS].
+func splitHeads(_ x: NDArray<Float>, numHeads: Int) -> NDArray<Float> {
+    notDoneYet()
+}
+
+/// [B, NH, T, HS] → [B, T, C].
+func mergeHeads(_ x: NDArray<Float>) -> NDArray<Float> {
+    notDoneYet()
+}

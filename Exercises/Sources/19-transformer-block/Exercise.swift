@@ -1,0 +1,26 @@
+// 19-transformer-block — a pre-norm transformer block
+//
+// Task: write `preNormBlock(_:_:mask:)`: GPT-2's block, built from a `TransformerBlock`'s own
+// layers. Each sublayer reads a normalised copy of the residual stream and adds its output back:
+//
+//   y   = x + attn(ln1(x))         [B, T, C]
+//   out = y + ffn(ln2(y))          [B, T, C]
+//
+// Walkthrough: chapter 4, "Block 0: the feed-forward network" (the residual adds).
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NN/TransformerBlock.swift (`NormPlacement.residual`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 19-transformer-block`.
+
+import CourseKit
+import NDArray
+import NN
+
+/// The block's forward, pre-norm, from its layers.
+/// - Parameters:
+///   - x: [B, T, C]
+///   - block: its ln1, attn, ln2 and ffn are the layers to use
+///   - mask: additive [T, T]
+/// - Returns: [B, T, C]
+func preNormBlock(_ x: NDArray<Float>, _ block: TransformerBlock<Float>, mask: NDArray<Float>?) -> NDArray<Float> {
+    notDoneYet()
+}

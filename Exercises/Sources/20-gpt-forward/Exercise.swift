@@ -1,0 +1,27 @@
+// 20-gpt-forward — the whole GPT forward pass
+//
+// Task: write `gptLogits(_:_:)`: token ids to next-token logits, with a `GPTModel`'s own layers.
+//
+//   x = wte(ids) + wpe(0..<T)                     [B, T] → [B, T, C]
+//   x = block_l(x, causal mask) for each block    [B, T, C]
+//   logits = lnF(x)·wteᵀ (GPT-2 ties the output projection to the token embedding), or lmHead(lnF(x))
+//                                                 [B, T, C] → [B, T, V]
+//
+// Walkthrough: chapter 4, "Text → tokens → embeddings" to "The logits".
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/GPT/Model/GPTModel.swift (`run`, `project`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 20-gpt-forward`.
+
+import CourseKit
+import GPT
+import NDArray
+import NN
+
+/// The logits of every position, from the model's layers (dropout off).
+/// - Parameters:
+///   - ids: [B, T], T ≤ maxSeqLen
+///   - model: a GPT with learned positions (`wpe`)
+/// - Returns: [B, T, V]
+func gptLogits(_ ids: NDArray<Int>, _ model: GPTModel<Float>) -> NDArray<Float> {
+    notDoneYet()
+}

@@ -1,0 +1,27 @@
+// 21-cross-entropy — cross-entropy, with an ignore index
+//
+// Task: write `crossEntropyLoss(logits:targets:ignoreIndex:)`: the mean, over the positions
+// whose target is not `ignoreIndex`, of −log softmax(logits)[target]. Use log-sum-exp: logits of
+// ±1e4 must not overflow.
+//
+//   logits [B, T, V], targets [B, T] (each in 0..<V, or ignoreIndex) → a number (nats)
+//
+// Walkthrough: chapter 5, "A loss to differentiate".
+// Notebook: its lesson (the notebooks are on their way).
+// The library's own: Sources/NN/CrossEntropy.swift (`crossEntropy`).
+// Checks: Checks.swift beside this file. Hints: `swift run exercises hint 21-cross-entropy`.
+
+import CourseKit
+import Foundation
+import NDArray
+import NN
+
+/// The mean cross-entropy of the targets that count.
+/// - Parameters:
+///   - logits: [B, T, V]
+///   - targets: [B, T]
+///   - ignoreIndex: a target that does not count (PyTorch's −100)
+/// - Returns: the loss in nats
+func crossEntropyLoss(logits: NDArray<Float>, targets: NDArray<Int>, ignoreIndex: Int) -> Double {
+    notDoneYet()
+}
