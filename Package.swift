@@ -21,6 +21,24 @@ let nativeCPU: [SwiftSetting] = [
     .unsafeFlags(["-target-cpu", "native"], .when(traits: ["NativeCPU"])),
 ]
 
+// The notebooks: one executable per lesson (lesson01 …), each a single file of Notebooks/ in
+// the percent format, and the `lesson` command that runs them and renders their copies
+// (docs/Notebooks.md).
+let lessons = [
+    "01-arrays", "02-broadcasting", "03-matmul", "04-softmax-and-norms", "05-tokens",
+    "06-embeddings-and-positions", "07-attention", "08-transformer-block", "09-sampling", "10-kv-cache",
+    "11-backprop", "12-training", "13-gpt2", "14-encoder-decoder",
+]
+let lessonTargets: [Target] = lessons.map { lesson in
+    .executableTarget(
+        name: "lesson" + lesson.prefix(2),
+        dependencies: ["NDArray", "NN", "Backprop", "GPT", "Notebook"],
+        path: "Notebooks",
+        exclude: ["Rendered", "README.md"] + lessons.filter { $0 != lesson }.map { $0 + ".swift" },
+        sources: [lesson + ".swift"],
+        swiftSettings: nativeCPU)
+}
+
 let package = Package(
     name: "GPTFromScratch",
     products: [
@@ -30,6 +48,8 @@ let package = Package(
         .library(name: "GPT", targets: ["GPT"]),
         .executable(name: "walkthrough", targets: ["walkthrough"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "lesson", targets: ["lesson"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
     ],
     traits: [
         .trait(name: "NativeCPU",
@@ -51,6 +71,13 @@ let package = Package(
             dependencies: ["NDArray", "NN", "Backprop", "GPT"],
             path: "Sources/Benchmarks",
             swiftSettings: nativeCPU),
+        // What a lesson calls (cell(), printMeasured) and the percent format's reader and renderers.
+        .target(name: "Notebook"),
+        // `lesson 07`, `lesson render`, `lesson check`; depending on the lessons makes it build them.
+        .executableTarget(
+            name: "lesson",
+            dependencies: ["Notebook"] + lessons.map { .target(name: "lesson" + $0.prefix(2)) },
+            path: "Sources/LessonRunner"),
         // What every test target shares: assertClose and friends, and .npy fixture loading.
         .target(name: "TestSupport", dependencies: ["NDArray"], path: "Tests/TestSupport"),
         .testTarget(
@@ -70,9 +97,10 @@ let package = Package(
             dependencies: ["GPT", "Backprop", "TestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built walkthrough binary end to end (the dependency makes `swift test` build it).
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(
             name: "WalkthroughTests",
             dependencies: ["walkthrough", "GPT", "NDArray"]),
-    ],
+    ] + lessonTargets,
     swiftLanguageModes: [.v6]
 )

@@ -106,7 +106,8 @@ let package = Package(
                                 dependencies: [.product(name: "NDArray", package: "main"),
                                                .product(name: "NN", package: "main"),
                                                .product(name: "Backprop", package: "main"),
-                                               .product(name: "GPT", package: "main")],
+                                               .product(name: "GPT", package: "main"),
+                                               .product(name: "Notebook", package: "main")],
                                 swiftSettings: [.swiftLanguageMode(.v6)])]
 )
 MANIFEST

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The course is honest: with the stubs, every exercise fails ("not done yet"); with the reference
-# solutions, every exercise passes; each has at least two hints and a solution; and the runner's
+# solutions, every exercise passes; each has at least two hints and a solution, and names the lesson that
+# ends with it (which lists it back); and the runner's
 # commands and exit codes do what docs/Exercises.md says.
 #
 #   scripts/check_exercises.sh
@@ -31,6 +32,21 @@ for name in $exercises; do
     [ "$hints" -ge 2 ] || fail "$name has $hints hints (at least 2)"
     [ -f "$course/Solutions/$name/Exercise.swift" ] || fail "$name has no Solutions/$name/Exercise.swift"
     grep -q "Walkthrough:" "$course/Sources/$name/Exercise.swift" || fail "$name's header names no walkthrough chapter"
+    # The exercise and its lesson point at each other: the header names the lesson, the lesson ends with the exercise.
+    lesson=$(sed -n 's|^// Notebook: Notebooks/\([0-9][0-9]-[a-z0-9-]*\.swift\).*|\1|p' "$course/Sources/$name/Exercise.swift")
+    [ -n "$lesson" ] && [ -f "$repo/Notebooks/$lesson" ] || fail "$name's header names no lesson of Notebooks/ (a line \"// Notebook: Notebooks/NN-name.swift …\")"
+    grep -q "\`$name\`" "$repo/Notebooks/$lesson" || fail "Notebooks/$lesson does not list its exercise \`$name\`"
+    cmp -s <(grep '^// Notebook:' "$course/Sources/$name/Exercise.swift") <(grep '^// Notebook:' "$course/Solutions/$name/Exercise.swift") \
+        || fail "$name's stub and solution name different lessons"
+done
+
+echo "== every exercise a lesson lists exists"
+for lesson in "$repo"/Notebooks/[0-9][0-9]-*.swift; do
+    listed=$(awk '/^\/\/ ## Exercises/ { on = 1; next } /^\/\/ ## / { on = 0 } on' "$lesson" | grep -oE '`[0-9]{2}-[a-z0-9-]+`' | tr -d '`' || true)
+    [ -n "$listed" ] || fail "$(basename "$lesson") has no \"## Exercises\" section naming an exercise"
+    for name in $listed; do
+        [ -d "$course/Sources/$name" ] || fail "$(basename "$lesson") lists the exercise $name, which does not exist"
+    done
 done
 
 target() { echo "ex$(echo "$1" | tr '-' '_')"; }

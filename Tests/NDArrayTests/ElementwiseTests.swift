@@ -37,6 +37,21 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(pow(2, x).scalars, [Foundation.pow(2, 0.5), 2, 4])
     }
 
+    func testRoundHalvesToEvenAndScalesByPowersOfTenLikeNumPy() {
+        // np.round([0.5, 1.5, 2.5, -0.5, -1.5, 0.25, 2.675]) = [0., 2., 2., -0., -2., 0., 3.]
+        let x = NDArray<Double>([0.5, 1.5, 2.5, -0.5, -1.5, 0.25, 2.675])
+        XCTAssertEqual(round(x).scalars, [0, 2, 2, -0.0, -2, 0, 3])
+        XCTAssertEqual(round(x)[3].item().sign, .minus)
+        // np.round([1.25, 0.125, -3.14159, 1234.5678], 2) = [1.25, 0.12, -3.14, 1234.57]
+        let y = NDArray<Double>([1.25, 0.125, -3.14159, 1234.5678])
+        XCTAssertEqual(round(y, decimals: 2).scalars, [1.25, 0.12, -3.14, 1234.57])
+        // np.round([1234.5678, 1250.0, -1350.0], -2) = [1200., 1200., -1400.]
+        XCTAssertEqual(round(NDArray<Double>([1234.5678, 1250, -1350]), decimals: -2).scalars, [1200, 1200, -1400])
+        // Float: np.round(np.float32([0.123456, 2.5]), 3) = [0.123, 2.5]
+        XCTAssertEqual(round(NDArray<Float>([0.123456, 2.5]), decimals: 3).scalars, [0.123, 2.5])
+        XCTAssertTrue(round(NDArray<Float>([.nan]))[0].item().isNaN)
+    }
+
     func testMaximumAndMinimumPropagateNaNLikeNumPy() {
         let x: NDArray<Float> = [1, .nan, 3]
         let y: NDArray<Float> = [2, 0, .nan]

@@ -47,6 +47,25 @@ final class HeatmapTests: XCTestCase {
         XCTAssertTrue(plain { $0.perRowScaling = true }.render(spread).contains("each row from its own lowest"))
     }
 
+    func testAFixedValueRangeMakesMapsComparable() {
+        // Nearly uniform weights: on their own range (0.30 … 0.36) they fill every shade.
+        let flat = NDArray<Float>([[0.36, 0.34, 0.30], [0.33, 0.34, 0.33], [0.30, 0.35, 0.35]])
+        XCTAssertEqual(rows(plain().render(flat)), ["The │@@**  │", "cat │++**++│", "sat │  %%%%│"])
+        // On 0…1 each is a third: 0.30…0.36 is in [0.3, 0.4), '-', whatever the others are.
+        let fixed = plain { $0.valueRange = 0...1 }
+        XCTAssertEqual(rows(fixed.render(flat)), ["The │------│", "cat │------│", "sat │------│"])
+        XCTAssertTrue(fixed.render(flat).hasSuffix("(linear, 0.00 … 1.00; ?? = NaN)"))
+        // Values outside the range take the end shades; a fixed range overrides per-row scaling.
+        let outside = NDArray<Float>([[-1, 0.55, 2]])
+        var map = Heatmap(rowLabels: ["x"], columnLabels: ["a", "b", "c"])
+        (map.color, map.valueRange, map.perRowScaling) = (.plain, 0...1, true)
+        XCTAssertEqual(rows(map.render(outside)), ["x │  ++@@│"])
+        XCTAssertTrue(map.render(outside).contains("' ' < 0.10 ≤ '.'"), "the legend reads the fixed range")
+        // On a log scale, 1e-4…1 (−4 … 0): 0.02 (−1.7) is 5.75 tenths up ('+').
+        map.scale = .log
+        XCTAssertEqual(rows(map.render(NDArray<Float>([[1e-4, 0.02, 1]]))), ["x │  ++@@│"])
+    }
+
     func testTheLogScaleShowsWhatASinkHides() {
         // Every row puts almost all its weight on token 0 (an attention sink).
         let sink = NDArray<Float>([[1, 0, 0], [0.96, 0.04, 0], [0.9, 0.02, 0.08]])

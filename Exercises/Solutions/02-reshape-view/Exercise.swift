@@ -9,7 +9,7 @@
 //   [3, 2] strides [1, 3] (a transpose) → [6]: nil   its elements are not in row-major order
 //
 // Walkthrough: chapter 1, "A transpose and a slice share storage".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/01-arrays.swift, lesson 1 (`swift run -c release lesson 01`).
 // The library's own: Sources/NDArray/Views/NDArray+Views.swift (`reshaped`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 02-reshape-view`.
 

@@ -7,7 +7,7 @@
 //   shape [2, 3, 4] strides [12, 4, 1], axes [2, 0, 1]  →  shape [4, 2, 3] strides [1, 12, 4]
 //
 // Walkthrough: chapter 1, "A transpose and a slice share storage".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/01-arrays.swift, lesson 1 (`swift run -c release lesson 01`).
 // The library's own: Sources/NDArray/Views/NDArray+Views.swift (`transposed`, `permuted`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 03-transpose`.
 

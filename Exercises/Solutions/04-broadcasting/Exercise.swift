@@ -9,7 +9,7 @@
 //   [2, 3] and [4]             → nil
 //
 // Walkthrough: chapter 2, "Broadcasting two shapes, step by step".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/02-broadcasting.swift, lesson 2 (`swift run -c release lesson 02`).
 // The library's own: Sources/NDArray/Core/ShapesAndStrides.swift (`broadcastShapes`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 04-broadcasting`.
 

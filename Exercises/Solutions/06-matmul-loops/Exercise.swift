@@ -9,7 +9,7 @@
 //   A [M, K] · B [K, N] → C [M, N]          (a Linear layer: x [B·T, C] · Wᵀ [C, out])
 //
 // Walkthrough: chapter 3, "The textbook loop" and "The same loop, reordered".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/03-matmul.swift, lesson 3 (`swift run -c release lesson 03`).
 // The library's own: Sources/NDArray/Operations/NDArray+MatMul.swift (`matmul`, and `matmulReference`, its plain twin).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 06-matmul-loops`.
 

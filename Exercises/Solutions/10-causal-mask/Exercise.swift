@@ -9,7 +9,7 @@
 //            [0,  0,  0]]        it broadcasts over scores [B, NH, T, T]
 //
 // Walkthrough: chapter 2, "The causal mask: [T, T] over [B, NH, T, T]".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/07-attention.swift, lesson 7 (`swift run -c release lesson 07`).
 // The library's own: Sources/NN/Masks.swift (`createCausalMask`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 10-causal-mask`.
 

@@ -6,7 +6,7 @@
 //   ids [B, T] (each in 0..<V), table [V, C] → [B, T, C]
 //
 // Walkthrough: chapter 4, "Text → tokens → embeddings".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/06-embeddings-and-positions.swift, lesson 6 (`swift run -c release lesson 06`).
 // The library's own: Sources/NN/Embedding.swift (NDArray's `take`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 12-embedding`.
 

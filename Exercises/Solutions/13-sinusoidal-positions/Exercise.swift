@@ -7,7 +7,7 @@
 //   → [T, C]        (added to the token embeddings [B, T, C])
 //
 // Walkthrough: chapter 4 (positions; the tour's GPT learns them: wpe).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/06-embeddings-and-positions.swift, lesson 6 (`swift run -c release lesson 06`).
 // The library's own: Sources/NN/PositionalEncoding.swift.
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 13-sinusoidal-positions`.
 

@@ -9,7 +9,7 @@
 //   q or k [B, NH, T, HS] → [B, NH, T, HS]
 //
 // Walkthrough: chapter 4 (positions; the tour's GPT learns a table instead).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/06-embeddings-and-positions.swift, lesson 6 (`swift run -c release lesson 06`).
 // The library's own: Sources/NN/RotaryEmbedding.swift.
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 14-rotary-positions`.
 

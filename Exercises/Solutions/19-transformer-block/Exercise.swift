@@ -7,7 +7,7 @@
 //   out = y + ffn(ln2(y))          [B, T, C]
 //
 // Walkthrough: chapter 4, "Block 0: the feed-forward network" (the residual adds).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/08-transformer-block.swift, lesson 8 (`swift run -c release lesson 08`).
 // The library's own: Sources/NN/TransformerBlock.swift (`NormPlacement.residual`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 19-transformer-block`.
 

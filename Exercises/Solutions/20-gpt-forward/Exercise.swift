@@ -8,7 +8,7 @@
 //                                                 [B, T, C] → [B, T, V]
 //
 // Walkthrough: chapter 4, "Text → tokens → embeddings" to "The logits".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/08-transformer-block.swift, lesson 8 (`swift run -c release lesson 08`).
 // The library's own: Sources/GPT/Model/GPTModel.swift (`run`, `project`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 20-gpt-forward`.
 

@@ -8,7 +8,7 @@
 //     and softmax what is left: the distribution the draw is made from.
 //
 // Walkthrough: chapter 4, "The next token: candidates, temperature, top-k, top-p, the draw".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/09-sampling.swift, lesson 9 (`swift run -c release lesson 09`).
 // The library's own: Sources/GPT/Generation/Sampling.swift (`applyTemperature`, `applyTopK`, `applyTopP`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 22-sampling`.
 

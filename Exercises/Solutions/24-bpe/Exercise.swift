@@ -8,7 +8,7 @@
 //   ["l", "o", "w", "e", "r"] with merges [l o, lo w, e r] → ["low", "er"]
 //
 // Walkthrough: the tokenizer behind chapter 4's `tokenizer.encode` (`walkthrough tokenize TEXT` shows every merge).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/05-tokens.swift, lesson 5 (`swift run -c release lesson 05`).
 // The library's own: Sources/GPT/Tokenizers/BPETokenizer.swift (and BPEMergeQueue.swift).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 24-bpe`.
 

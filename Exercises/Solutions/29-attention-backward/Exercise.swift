@@ -9,7 +9,7 @@
 //   q, k, v, dO: [B, NH, T, HS]
 //
 // Walkthrough: chapter 5, "Layer by layer: the gradient check table".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/11-backprop.swift, lesson 11 (`swift run -c release lesson 11`).
 // The library's own: Sources/Backprop/AttentionBackward.swift (`ScaledDotProductAttention.backward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 29-attention-backward`.
 

@@ -9,7 +9,7 @@
 //           p = p − lr·m̂ / (√v̂ + ε),  m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ)
 //
 // Walkthrough: chapter 6, "One training step, by hand".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/12-training.swift, lesson 12 (`swift run -c release lesson 12`).
 // The library's own: Sources/Backprop/Optimizers.swift (`SGD`, `Adam.adamW`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 31-sgd-adamw`.
 

@@ -7,7 +7,7 @@
 //   inputs, targets [B, T] → the loss of each step, before its update
 //
 // Walkthrough: chapter 6, "One training step, by hand".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/12-training.swift, lesson 12 (`swift run -c release lesson 12`).
 // The library's own: Sources/GPT/Training/Trainer.swift (the loop), Sources/Backprop/Optimizers.swift.
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 33-overfit-one-batch`.
 

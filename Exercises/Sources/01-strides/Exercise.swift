@@ -7,7 +7,7 @@
 //   shape [2, 3, 4]  →  strides [12, 4, 1]       (for x: [B, T, C], strides [T·C, C, 1])
 //
 // Walkthrough: chapter 1, "An array, its shape, strides and offset".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/01-arrays.swift, lesson 1 (`swift run -c release lesson 01`).
 // The library's own: Sources/NDArray/Core/ShapesAndStrides.swift (`contiguousStrides`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 01-strides`.
 

@@ -8,7 +8,7 @@
 //   x [B, T, C], axis -1, keepDims  → [B, T, 1]
 //
 // Walkthrough: chapter 2, "A reduction that keeps its axis, so broadcasting can undo it".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/02-broadcasting.swift, lesson 2 (`swift run -c release lesson 02`).
 // The library's own: Sources/NDArray/Operations/NDArray+Reductions.swift (`sum(axis:keepDims:)`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 05-sum-axis`.
 

@@ -8,7 +8,7 @@
 //   scores [B, NH, T, T] → weights [B, NH, T, T], each row summing to 1
 //
 // Walkthrough: chapter 4, "Block 0: queries, keys and values" (the softmax of the scores).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/04-softmax-and-norms.swift, lesson 4 (`swift run -c release lesson 04`).
 // The library's own: Sources/NDArray/Operations/NDArray+Softmax.swift (`softmax`, `logSumExp`, with `…Reference` twins).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 07-softmax`.
 

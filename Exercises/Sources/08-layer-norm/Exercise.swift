@@ -9,7 +9,7 @@
 //   x [B, T, C], γ and β [C] → y [B, T, C]
 //
 // Walkthrough: chapter 4, "Block 0: queries, keys and values" (ln1) and chapter 2 (the keepDims mean).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/04-softmax-and-norms.swift, lesson 4 (`swift run -c release lesson 04`).
 // The library's own: Sources/NN/LayerNorm.swift and Sources/NN/RMSNorm.swift (NDArray's `layerNorm` row kernel).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 08-layer-norm`.
 

@@ -7,7 +7,7 @@
 //   up(x) [B, T, 4C] → [B, T, 4C]
 //
 // Walkthrough: chapter 4, "Block 0: the feed-forward network".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/08-transformer-block.swift, lesson 8 (`swift run -c release lesson 08`).
 // The library's own: Sources/NDArray/Operations/NDArray+Activations.swift (`gelu(x, approximate: true)`) and Sources/NN/GELU.swift.
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 09-gelu-tanh`.
 

@@ -7,7 +7,7 @@
 //   x [B, T, C] · Wᵀ [C, out] + b [out] → y [B, T, out]      (attention's qkv: out = 3C)
 //
 // Walkthrough: chapter 4, "Block 0: queries, keys and values" (attn.qkv).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/08-transformer-block.swift, lesson 8 (`swift run -c release lesson 08`).
 // The library's own: Sources/NN/Linear.swift.
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 11-linear`.
 

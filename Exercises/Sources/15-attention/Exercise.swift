@@ -8,7 +8,7 @@
 //   output  = weights·v             [B, NH, Tq, Tk]·[B, NH, Tk, HS] → [B, NH, Tq, HS]
 //
 // Walkthrough: chapter 4, "Block 0: queries, keys and values" and "what each head looks at".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/07-attention.swift, lesson 7 (`swift run -c release lesson 07`).
 // The library's own: Sources/NN/ScaledDotProductAttention.swift (`scores`, `weights`, `forward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 15-attention`.
 

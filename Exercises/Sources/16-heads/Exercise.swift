@@ -8,7 +8,7 @@
 //   merge:  [B, NH, T, HS] → [B, T, NH, HS] → [B, T, C]
 //
 // Walkthrough: chapter 4, "Block 0: queries, keys and values" (heads) and "what each head looks at" (merge).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/07-attention.swift, lesson 7 (`swift run -c release lesson 07`).
 // The library's own: Sources/NN/MultiHeadAttention.swift (`splitHeads`, `mergeHeads`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 16-heads`.
 

@@ -8,7 +8,7 @@
 //   heads: [B, NH, T, HS] each;  attention per head;  merge → [B, T, C];  y = merged·W_projᵀ + b
 //
 // Walkthrough: chapter 4, "Block 0: queries, keys and values" to "what each head looks at".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/07-attention.swift, lesson 7 (`swift run -c release lesson 07`).
 // The library's own: Sources/NN/MultiHeadAttention.swift (`heads`, `forward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 17-multi-head-attention`.
 

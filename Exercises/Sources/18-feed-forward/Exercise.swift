@@ -7,7 +7,7 @@
 //   y = h·W_downᵀ + b_down             [B, T, F] → [B, T, C]
 //
 // Walkthrough: chapter 4, "Block 0: the feed-forward network".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/08-transformer-block.swift, lesson 8 (`swift run -c release lesson 08`).
 // The library's own: Sources/NN/FeedForward.swift (`hidden(up:gate:)`, `forward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 18-feed-forward`.
 

@@ -7,7 +7,7 @@
 //   logits [B, T, V], targets [B, T] (each in 0..<V, or ignoreIndex) → a number (nats)
 //
 // Walkthrough: chapter 5, "A loss to differentiate".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/08-transformer-block.swift, lesson 8 (`swift run -c release lesson 08`).
 // The library's own: Sources/NN/CrossEntropy.swift (`crossEntropy`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 21-cross-entropy`.
 

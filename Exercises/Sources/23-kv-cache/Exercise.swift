@@ -7,7 +7,7 @@
 //   cached [B, NH, past, HS] (or nothing yet) + new [B, NH, T_new, HS] → [B, NH, past + T_new, HS]
 //
 // Walkthrough: chapter 4, "Generation with the KV cache, token by token".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/10-kv-cache.swift, lesson 10 (`swift run -c release lesson 10`).
 // The library's own: Sources/NN/KeyValueCache.swift (`append`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 23-kv-cache`.
 

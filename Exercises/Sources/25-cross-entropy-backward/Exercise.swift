@@ -7,7 +7,7 @@
 //   logits [B, T, V], targets [B, T] → dLogits [B, T, V]
 //
 // Walkthrough: chapter 5, "A loss to differentiate".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/11-backprop.swift, lesson 11 (`swift run -c release lesson 11`).
 // The library's own: Sources/Backprop/CrossEntropyBackward.swift (`crossEntropyBackward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 25-cross-entropy-backward`.
 

@@ -8,7 +8,7 @@
 //   db = Σ_{b,t} dY           → [out]
 //
 // Walkthrough: chapter 5, "Every parameter has a gradient of its own shape".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/11-backprop.swift, lesson 11 (`swift run -c release lesson 11`).
 // The library's own: Sources/Backprop/LinearBackward.swift (`linearBackward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 26-linear-backward`.
 

@@ -7,7 +7,7 @@
 //   (attention's weights: [B, NH, Tq, Tk])
 //
 // Walkthrough: chapter 5 (attention's backward).
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/11-backprop.swift, lesson 11 (`swift run -c release lesson 11`).
 // The library's own: Sources/Backprop/SoftmaxBackward.swift (`softmaxBackward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 27-softmax-backward`.
 

@@ -9,7 +9,7 @@
 //   x, dY [B, T, C], γ [C] → dX [B, T, C], dγ [C], dβ [C]
 //
 // Walkthrough: chapter 5, "Layer by layer: the gradient check table".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/11-backprop.swift, lesson 11 (`swift run -c release lesson 11`).
 // The library's own: Sources/Backprop/LayerNormBackward.swift (`layerNormBackward`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 28-layer-norm-backward`.
 

@@ -8,7 +8,7 @@
 //   x [N] → gradient [N]
 //
 // Walkthrough: chapter 5, "Checking a few entries by finite differences".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/11-backprop.swift, lesson 11 (`swift run -c release lesson 11`).
 // The library's own: Sources/Backprop/GradientCheck.swift (`checkGradients`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 30-gradient-check`.
 

@@ -5,7 +5,7 @@
 // maxLR / warmupSteps), then falls along half a cosine to minLR at decaySteps, and stays there.
 //
 // Walkthrough: chapter 6, "The learning-rate schedule".
-// Notebook: its lesson (the notebooks are on their way).
+// Notebook: Notebooks/12-training.swift, lesson 12 (`swift run -c release lesson 12`).
 // The library's own: Sources/Backprop/Schedules.swift (`LearningRateSchedule.warmupCosine`).
 // Checks: Checks.swift beside this file. Hints: `swift run exercises hint 32-warmup-cosine`.
 

@@ -2,7 +2,8 @@
 //
 // Broadcasting (NumPy's rule): align the two shapes on the right; each pair of
 // sizes must be equal or one of them 1; a missing axis counts as 1. The result
-// takes the larger size of each pair. A stretched axis gets stride 0, so the
+// takes the size of each pair that is not 1 (so [0, 3] and [1, 3] give [0, 3]).
+// A stretched axis gets stride 0, so the
 // same element is read again and nothing is copied.
 //
 //   [2, 1, 4]          [2, 1, 4]

@@ -3,7 +3,7 @@
 //
 //   x + y     arrays of shapes that broadcast ([B, T, C] + [C])
 //   x * 2     an array and a scalar, on either side
-//   -x, exp(x), log(x), sqrt(x), tanh(x), abs(x), pow(x, y),
+//   -x, exp(x), log(x), sqrt(x), tanh(x), abs(x), round(x, decimals:), pow(x, y),
 //   maximum(x, y), minimum(x, y), clip(x, min: a, max: b)
 //
 // Every result is a new contiguous array; `+=` and friends write in place when
@@ -121,6 +121,17 @@ extension NDArray where Scalar: NDNumeric & SignedInteger & FixedWidthInteger {
 /// The absolute value of each element (the most negative value stays as it is, as in NumPy). NumPy: `np.abs`.
 @inlinable public func abs<S: NDNumeric & SignedInteger & FixedWidthInteger>(_ x: NDArray<S>) -> NDArray<S> {
     x.map { $0 < 0 ? 0 &- $0 : $0 }
+}
+
+/// Each element rounded to `decimals` places after the point (negative: before it), halves
+/// to the even neighbour, computed as NumPy computes it: scale by 10^decimals, round, scale back.
+/// NumPy: `np.round(x, decimals)`. For printing results that should not depend on the last bits.
+@inlinable public func round<S: NDFloatingPoint>(_ x: NDArray<S>, decimals: Int = 0) -> NDArray<S> {
+    precondition(abs(decimals) <= 300, "round: decimals \(decimals) is out of range (at most ±300)")
+    var scale: S = 1
+    for _ in 0..<abs(decimals) { scale *= 10 }
+    if decimals >= 0 { return x.map { ($0 * scale).rounded(.toNearestOrEven) / scale } }
+    return x.map { ($0 / scale).rounded(.toNearestOrEven) * scale }
 }
 
 /// Each element of `x` raised to the matching element of `y`, broadcast. NumPy: `np.power(x, y)`.

@@ -9,6 +9,7 @@
 //   legend: ' ' < 0.10 ≤ '.' < 0.20 ≤ … ≤ '@'  (linear, 0.00 … 1.00; ?? = NaN)
 //
 // Attention weights are the usual input: row i is what token i looked at.
+// A fixed `valueRange` (0...1 for attention) makes maps comparable with each other.
 // Two options keep structure visible when a few cells dominate (an attention
 // "sink" on the first token would otherwise leave every other cell blank):
 // each row scaled to its own range, and a log scale. Labels are shortened and
@@ -64,6 +65,11 @@ public struct Heatmap: Sendable {
     public var columnLabels: [String]?
     /// Scale each row to its own range (the legend then reads as fractions of each row's range).
     public var perRowScaling = false
+    /// The values of the lowest and the highest shade (nil: the shown values' own range).
+    /// Fix it (`0...1` for attention weights) to compare maps with each other, or so that a
+    /// nearly uniform map is not stretched over every shade; values outside take the end
+    /// shades. Matplotlib's `vmin`/`vmax`. When set, it also overrides `perRowScaling`.
+    public var valueRange: ClosedRange<Double>?
     /// Linear or log₁₀.
     public var scale = Scale.linear
     /// Characters or colours.
@@ -130,7 +136,8 @@ public struct Heatmap: Sendable {
             return (low, high)
         }
         let shownValues = (0..<rows).flatMap { r in shown.map { values[r * cols + $0] } }
-        let whole = range(shownValues)
+        let perRow = perRowScaling && valueRange == nil
+        let whole = valueRange.map(fixedRange) ?? range(shownValues)
         func shade(_ v: Double, _ r: (low: Double, high: Double)?) -> Int? {
             if v.isNaN { return nil }
             guard let r else { return 0 }
@@ -151,7 +158,7 @@ public struct Heatmap: Sendable {
             lines.append(trimmed(text))
         }
         for r in 0..<rows {
-            let rowRange = perRowScaling ? range(shown.map { values[r * cols + $0] }) : whole
+            let rowRange = perRow ? range(shown.map { values[r * cols + $0] }) : whole
             var text = names[r] + String(repeating: " ", count: labelWidth - names[r].count) + " │"
             for c in shown {
                 let level = shade(values[r * cols + c], rowRange)
@@ -164,7 +171,7 @@ public struct Heatmap: Sendable {
             text += (useColor ? "\u{1B}[0m" : "") + "│"
             lines.append(text)
         }
-        lines.append(legend(whole, useColor: useColor))
+        lines.append(legend(whole, perRow: perRow, useColor: useColor))
         if shown.count < cols {
             lines.append("(columns \(shown.lowerBound)–\(shown.upperBound - 1) of \(cols): a wider terminal, or `columns:`, shows others)")
         }
@@ -172,10 +179,10 @@ public struct Heatmap: Sendable {
     }
 
     /// "legend: ' ' < 0.10 ≤ '.' < … ≤ '@'  (linear, 0.00 … 1.00)", or each row's fractions.
-    func legend(_ range: (low: Double, high: Double)?, useColor: Bool) -> String {
+    func legend(_ range: (low: Double, high: Double)?, perRow: Bool, useColor: Bool) -> String {
         let shades = (0..<10).map { useColor ? "\u{1B}[48;5;\(Self.greys[$0])m  \u{1B}[0m" : "'\(Self.ramp[$0])'" }
-        guard let range, !perRowScaling else {
-            let note = perRowScaling ? "each row from its own lowest (first shade) to highest (last)" : "no finite values"
+        guard let range, !perRow else {
+            let note = perRow ? "each row from its own lowest (first shade) to highest (last)" : "no finite values"
             return "legend: " + shades.joined(separator: " ") + "  (\(scale.rawValue), \(note); ?? = NaN)"
         }
         func label(_ level: Int) -> String {
@@ -185,6 +192,16 @@ public struct Heatmap: Sendable {
         var text = "legend: " + shades[0]
         for level in 1..<10 { text += " < \(label(level)) ≤ " + shades[level] }
         return text + "  (\(scale.rawValue), \(label(0)) … \(label(10)); ?? = NaN)"
+    }
+
+    /// `valueRange` on the scale's axis (log₁₀ for `.log`, its lower end kept positive), never empty.
+    func fixedRange(_ fixed: ClosedRange<Double>) -> (low: Double, high: Double) {
+        var (low, high) = (fixed.lowerBound, fixed.upperBound)
+        if scale == .log {
+            high = Foundation.log10(Swift.max(high, Double.leastNormalMagnitude))
+            low = low > 0 ? Swift.max(Foundation.log10(low), high - 300) : high - 4
+        }
+        return high > low ? (low, high) : (low, low + 1)
     }
 
     /// A legend value: 2 decimals, or scientific when tiny or huge.
