@@ -313,7 +313,9 @@ var config = GPTConfig(vocabSize: tokenizer.vocabSize, maxSeqLen: 16, numLayers:
 config.bias = false
 var training = TrainingConfig(steps: 400, batchSize: 16, contextLength: 16,
                               schedule: .warmupCosine(maxLR: 3e-3, warmupSteps: 50, decaySteps: 400, minLR: 3e-4))
-(training.evalEvery, training.evalBatches, training.seed) = (100, 4, 7)
+training.evalEvery = 100                           // measure both losses every 100 steps
+training.evalBatches = 4                           // on 4 batches of each part
+training.seed = 7                                  // the batches' stream
 print("training part \(data.train.count) tokens, validation part \(data.validation.count)")
 
 var weightsRng = SeededGenerator(seed: 7)
