@@ -168,6 +168,35 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(error as? CheckpointError, .missingFile(path: weights.path))
         }
     }
+
+    func testSizesThatCannotFitAreRefusedBeforeAnythingIsAllocated() throws {
+        // A GPT-2 config.json of 2⁴⁰ tokens beside an empty weights file: refused with the figure, not an abort.
+        try smallModel().save(to: scratch)
+        try SafeTensorsFile.write([(String, NDArray<Float>)](), to: scratch.appendingPathComponent("model.safetensors"))
+        let config = scratch.appendingPathComponent("config.json")
+        for (field, value, expected) in [("vocab_size", "1099511627776", "this machine has"),
+                                         ("n_layer", "2147483648", "this machine has"),
+                                         ("n_positions", "1099511627776", "this machine has")] {
+            var fields = ["model_type": "\"gpt2\"", "n_embd": "32", "n_head": "4", "n_layer": "2", "n_positions": "16",
+                          "vocab_size": "23"]
+            fields[field] = value
+            let json = "{" + fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+            try Data(json.utf8).write(to: config)
+            XCTAssertThrowsError(try GPTModel<Float>.load(from: scratch), "\(field) \(value)") { error in
+                guard case .invalidConfig(_, _, let reason)? = error as? CheckpointError else { return XCTFail("\(error)") }
+                XCTAssertTrue(reason.contains(expected), "\(field): \(reason)")
+            }
+        }
+        // The same check on our own config: an ffnDim of Int.max overflows, a vocabulary of 2⁴⁰ does not fit.
+        var ours = GPTConfig(vocabSize: 23, maxSeqLen: 16, numLayers: 2, numHeads: 4, hiddenDim: 32)
+        ours.ffnDim = .max
+        XCTAssertTrue(ours.problem?.contains("more numbers than an Int can count") == true, ours.problem ?? "nil")
+        ours.ffnDim = 128
+        XCTAssertNil(ours.problem)
+        ours.vocabSize = 1 << 40
+        XCTAssertTrue(ours.problem?.hasPrefix("its weights alone would take 140737.5 GB as Float (35184372114880 numbers)") == true, ours.problem ?? "nil")
+    }
+
 }
 
 final class OriginalGPT2LayoutTests: XCTestCase {

@@ -178,6 +178,60 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    func testSettingsThatWouldOverflowOrNeverEndAreRefused() throws {
+        func problem(_ change: (inout TrainingConfig) -> Void) -> String {
+            var config = tinyConfig(steps: 10)
+            change(&config)
+            return config.problem ?? "nil"
+        }
+        XCTAssertEqual(problem { _ in }, "nil")
+        XCTAssertEqual(problem { $0.batchSize = 1 << 24 }, "batchSize must be in 1…1048576, got 16777216")
+        XCTAssertEqual(problem { $0.contextLength = .max }, "contextLength must be in 1…1048576, got \(Int.max)")
+        XCTAssertEqual(problem { $0.gradientAccumulation = 1 << 24 }, "gradientAccumulation must be in 1…1048576, got 16777216")
+        XCTAssertEqual(problem { ($0.batchSize, $0.contextLength, $0.gradientAccumulation) = (1 << 20, 1 << 10, 4) },
+                       "a step of batchSize 1048576 × contextLength 1024 × gradientAccumulation 4 tokens is more than 2147483648")
+        XCTAssertEqual(problem { $0.steps = .max }, "steps must be in 0…1099511627776, got \(Int.max)")
+        XCTAssertEqual(problem { $0.schedule = .warmupCosine(maxLR: 1e-3, warmupSteps: .min, decaySteps: 10, minLR: 0) },
+                       "schedule: warmupSteps must be in 0…1099511627776, not \(Int.min)")
+        XCTAssertEqual(problem { $0.schedule = .constant(.nan) }, "schedule: the learning rate must be finite and at least 0, not nan")
+        XCTAssertEqual(problem { $0.beta2 = 1 }, "beta2 must be in [0, 1), got 1.0")
+        // A window longer than any stream: refused with the size asked for, not an overflow trap.
+        XCTAssertThrowsError(try TokenDataset(tokens: stream(count: 100), contextLength: .max)) { error in
+            XCTAssertEqual(error as? TrainingError, .notEnoughTokens(split: "train", count: 90, needed: .max))
+        }
+    }
+
+    func testACheckpointWithSettingsOrAStreamThatCannotRunIsRefused() throws {
+        let data = try TokenDataset(tokens: stream(count: 600), contextLength: 12)
+        let trainer = Trainer(model: tinyModel(), data: data, config: tinyConfig(steps: 1))
+        try trainer.run(checkpointDirectory: scratch, log: { _ in })
+        let url = scratch.appendingPathComponent("training.safetensors")
+        let saved = try SafeTensorsFile(contentsOf: url)
+        let tensors: [(String, NDArray<Float>)] = try saved.names.map { ($0, try saved.array($0)) }
+        func refusal(_ key: String, _ edit: (String) -> String) throws -> String {
+            var metadata = saved.metadata
+            metadata[key] = edit(metadata[key]!)
+            try SafeTensorsFile.write(tensors, metadata: metadata, to: url)
+            do {
+                _ = try Trainer<Float>.resume(from: scratch, data: data)
+                return "resumed"
+            } catch {
+                guard case .invalidCheckpoint(_, let reason) = error as? TrainingError else { return "\(error)" }
+                return reason
+            }
+        }
+        // One step would run 2²⁴ micro-batches: refused before it starts.
+        let accumulation = try refusal("training_config") {
+            $0.replacingOccurrences(of: #""gradientAccumulation":1"#, with: #""gradientAccumulation":16777216"#)
+        }
+        XCTAssertEqual(accumulation, "gradientAccumulation must be in 1…1048576, got 16777216")
+        // Generators of four zero words would spin for ever in next(below:).
+        let zeros = try refusal("state") {
+            $0.replacingOccurrences(of: #""s([0-3])":[0-9]+"#, with: #""s$1":0"#, options: .regularExpression)
+        }
+        XCTAssertTrue(zeros.contains("four zero words cannot generate"), zeros)
+    }
+
     func testACheckpointOfAnotherStreamIsRefused() throws {
         let data = try TokenDataset(tokens: stream(count: 600), contextLength: 12)
         let trainer = Trainer(model: tinyModel(), data: data, config: tinyConfig(steps: 1))

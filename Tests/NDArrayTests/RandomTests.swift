@@ -60,6 +60,18 @@ final class RandomTests: XCTestCase {
         XCTAssertEqual((0..<5).map { _ in restored.nextNormal() }, (0..<5).map { _ in g.nextNormal() })
     }
 
+    func testASavedStateThatCannotGenerateIsRefused() {
+        // Four zero words: xoshiro256** would return 0 forever, and next(below:) would spin.
+        let zeros = Data(#"{"s0":0,"s1":0,"s2":0,"s3":0}"#.utf8)
+        XCTAssertThrowsError(try JSONDecoder().decode(SeededGenerator.self, from: zeros)) { error in
+            XCTAssertTrue("\(error)".contains("four zero words cannot generate"), "\(error)")
+        }
+        // One non-zero word is a valid state.
+        var one = try? JSONDecoder().decode(SeededGenerator.self, from: Data(#"{"s0":0,"s1":1,"s2":0,"s3":0}"#.utf8))
+        XCTAssertNotNil(one)
+        XCTAssertEqual(one?.next(), 5760, "rotl(1·5, 7)·9 = 640·9")
+    }
+
     func testDistributionsHaveTheRightMoments() {
         var g = SeededGenerator(seed: 3)
         let n = NDArray<Double>.normal([100_000], mean: 1, std: 2, using: &g)

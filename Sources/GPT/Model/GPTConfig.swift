@@ -96,7 +96,9 @@ public struct GPTConfig: Sendable, Codable, Equatable {
     public var headDim: Int { hiddenDim / numHeads }
 
     /// What is wrong with this configuration, or nil: sizes must be positive, C must divide by NH
-    /// (and HS be even for rotary positions), dropout must be in [0, 1).
+    /// (and HS be even for rotary positions), dropout must be in [0, 1), ε positive and finite, the
+    /// position base above 1; and the weights must fit in this machine's memory as Float (checked
+    /// with overflow-safe arithmetic, so that sizes read from a file never allocate before this).
     public var problem: String? {
         let sizes: KeyValuePairs = ["vocabSize": vocabSize, "maxSeqLen": maxSeqLen, "numLayers": numLayers,
                                     "numHeads": numHeads, "hiddenDim": hiddenDim, "ffnDim": ffnDim]
@@ -106,8 +108,52 @@ public struct GPTConfig: Sendable, Codable, Equatable {
             return "rotary positions need an even head size, not \(headDim) (hiddenDim \(hiddenDim) / \(numHeads) heads)"
         }
         if !(dropout >= 0 && dropout < 1) { return "dropout must be in [0, 1), not \(dropout)" }
-        if !(layerNormEps > 0) { return "layerNormEps must be positive, not \(layerNormEps)" }
+        if !(layerNormEps > 0 && layerNormEps.isFinite) { return "layerNormEps must be positive and finite, not \(layerNormEps)" }
+        if !(positionBase > 1 && positionBase.isFinite) { return "positionBase must be finite and above 1, not \(positionBase)" }
+        // Sizes read from a file are checked before anything is allocated: the weights must fit in memory.
+        guard let count = scalarCount else {
+            return "its arrays would hold more numbers than an Int can count (vocabSize \(vocabSize), maxSeqLen "
+                + "\(maxSeqLen), \(numLayers) layers, hiddenDim \(hiddenDim), ffnDim \(ffnDim))"
+        }
+        let memory = ProcessInfo.processInfo.physicalMemory
+        if count > Int(clamping: memory / 4) {
+            let gigabytes = { (bytes: Double) in String(format: "%.1f GB", bytes / 1e9) }
+            return "its weights alone would take \(gigabytes(Double(count) * 4)) as Float (\(count) numbers); "
+                + "this machine has \(gigabytes(Double(memory)))"
+        }
         return nil
+    }
+
+    /// How many numbers the model's arrays hold: its weights, and a [maxSeqLen, C] position table of
+    /// any kind (an upper bound for rotary and ALiBi). Computed with overflow checks; nil when it
+    /// overflows an Int. The sizes must be positive.
+    var scalarCount: Int? {
+        func product(_ factors: Int...) -> Int? {
+            var result = 1
+            for factor in factors {
+                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+                if overflow { return nil }
+                result = next
+            }
+            return result
+        }
+        func sum(_ terms: Int?...) -> Int? {
+            var result = 0
+            for term in terms {
+                guard let term else { return nil }
+                let (next, overflow) = result.addingReportingOverflow(term)
+                if overflow { return nil }
+                result = next
+            }
+            return result
+        }
+        let (c, f) = (hiddenDim, ffnDim)
+        let gates = ffnVariant == .standard ? 1 : 2
+        // Per block: qkv and proj with biases, two norms, the feed-forward (gated: two up matrices).
+        let block = sum(product(4, c, c), product(4, c), product(4, c), product(gates + 1, c, f), product(gates, f),
+                        product(2, c))
+        return sum(product(vocabSize, c), product(maxSeqLen, c), block.flatMap { product(numLayers, $0) },
+                   product(2, c), tieWeights ? 0 : product(vocabSize, c))
     }
 
     // MARK: Presets

@@ -35,7 +35,8 @@ public struct TokenDataset: Sendable {
         self.validation = Array(tokens[cut...])
         for (split, part) in [(Split.train, train), (.validation, validation)] where part.count <= contextLength
             && !(split == .validation && validationFraction == 0) {
-            throw TrainingError.notEnoughTokens(split: split.rawValue, count: part.count, needed: contextLength + 1)
+            let needed = contextLength < Int.max ? contextLength + 1 : Int.max      // a size read from a file can be anything
+            throw TrainingError.notEnoughTokens(split: split.rawValue, count: part.count, needed: needed)
         }
     }
 

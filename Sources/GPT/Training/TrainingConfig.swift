@@ -60,18 +60,46 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
 
     /// Why these settings cannot run, or nil.
+    ///
+    /// Every count has a bound, so that settings read from a file can neither overflow the
+    /// arithmetic nor start a loop that never ends: steps at most 2⁴⁰, B, T, the micro-batches
+    /// and the evaluation batches at most `maxCount`, and B × T × micro-batches at most
+    /// `maxTokensPerStep`.
     public var problem: String? {
-        if steps < 0 { return "steps must be at least 0, got \(steps)" }
-        if batchSize < 1 { return "batchSize must be at least 1, got \(batchSize)" }
-        if contextLength < 1 { return "contextLength must be at least 1, got \(contextLength)" }
-        if gradientAccumulation < 1 { return "gradientAccumulation must be at least 1, got \(gradientAccumulation)" }
-        if evalEvery < 0 || checkpointEvery < 0 || logEvery < 1 {
-            return "evalEvery and checkpointEvery must be at least 0 and logEvery at least 1"
+        let maxSteps = LearningRateSchedule.maxSteps
+        if !(0...maxSteps).contains(steps) { return "steps must be in 0…\(maxSteps), got \(steps)" }
+        let counts: KeyValuePairs = ["batchSize": batchSize, "contextLength": contextLength,
+                                     "gradientAccumulation": gradientAccumulation]
+        for (name, value) in counts where !(1...Self.maxCount).contains(value) {
+            return "\(name) must be in 1…\(Self.maxCount), got \(value)"
         }
-        if evalEvery > 0 && evalBatches < 1 { return "evalBatches must be at least 1, got \(evalBatches)" }
-        if let clip = gradientClip, !(clip > 0) { return "gradientClip must be positive, got \(clip)" }
+        let (perMicroBatch, _) = batchSize.multipliedReportingOverflow(by: contextLength)   // both ≤ 2²⁰: no overflow
+        let (perStep, overflow) = perMicroBatch.multipliedReportingOverflow(by: gradientAccumulation)
+        if overflow || perStep > Self.maxTokensPerStep {
+            return "a step of batchSize \(batchSize) × contextLength \(contextLength) × gradientAccumulation "
+                + "\(gradientAccumulation) tokens is more than \(Self.maxTokensPerStep)"
+        }
+        if !(0...maxSteps).contains(evalEvery) || !(0...maxSteps).contains(checkpointEvery) || !(1...maxSteps).contains(logEvery) {
+            return "evalEvery and checkpointEvery must be in 0…\(maxSteps) and logEvery in 1…\(maxSteps), "
+                + "got \(evalEvery), \(checkpointEvery) and \(logEvery)"
+        }
+        if evalEvery > 0 && !(1...Self.maxCount).contains(evalBatches) {
+            return "evalBatches must be in 1…\(Self.maxCount), got \(evalBatches)"
+        }
+        if let clip = gradientClip, !(clip > 0 && clip.isFinite) { return "gradientClip must be positive and finite, got \(clip)" }
+        for (name, beta) in [("beta1", beta1), ("beta2", beta2)] where !(beta >= 0 && beta < 1) {
+            return "\(name) must be in [0, 1), got \(beta)"
+        }
+        if !(eps > 0 && eps.isFinite) { return "eps must be positive and finite, got \(eps)" }
+        if !(weightDecay >= 0 && weightDecay.isFinite) { return "weightDecay must be finite and at least 0, got \(weightDecay)" }
+        if let problem = schedule.problem { return "schedule: " + problem }
         return nil
     }
+
+    /// The largest batch size, context length, number of micro-batches or of evaluation batches (2²⁰).
+    public static let maxCount = 1 << 20
+    /// The most tokens one step may read, B × T × micro-batches (2³¹).
+    public static let maxTokensPerStep = 1 << 31
 }
 
 /// Why a training run stopped or could not start.

@@ -51,6 +51,29 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         spareNormal = nil
     }
 
+    private enum CodingKeys: String, CodingKey { case s0, s1, s2, s3, spareNormal }
+
+    /// A saved generator (a checkpoint's). A state of four zero words is refused: xoshiro256**
+    /// would return 0 forever from it (seeding never makes it), and `next(below:)` would never end.
+    /// - Throws: `DecodingError.dataCorrupted` for that state or a non-finite spare normal
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        s0 = try container.decode(UInt64.self, forKey: .s0)
+        s1 = try container.decode(UInt64.self, forKey: .s1)
+        s2 = try container.decode(UInt64.self, forKey: .s2)
+        s3 = try container.decode(UInt64.self, forKey: .s3)
+        spareNormal = try container.decodeIfPresent(Double.self, forKey: .spareNormal)
+        if s0 | s1 | s2 | s3 == 0 {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a xoshiro256** state of four zero words cannot generate (it returns 0 forever)"))
+        }
+        if let spare = spareNormal, !spare.isFinite {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.spareNormal],
+                                                    debugDescription: "a spare normal draw of \(spare) is not finite"))
+        }
+    }
+
     /// 64 random bits.
     @inlinable
     public mutating func next() -> UInt64 {

@@ -148,15 +148,17 @@ struct DecimalDigits {
     }
 
     /// The shortest digits of `x` when that is between `minimumDigits` and
-    /// `significantDigits` significant digits; else `x` rounded exactly to the nearer bound.
+    /// `significantDigits` significant digits; else `x` rounded exactly to the nearer bound,
+    /// without the zeros the rounding leaves at the end (NumPy trims them) unless
+    /// `minimumDigits` asks for them.
     init<F: NDFloatingPoint>(uniqueFor x: F, significantDigits: Int, minimumDigits: Int = 1) {
         let shortest = DecimalDigits(shortest: x)
         let wanted = Swift.min(Swift.max(shortest.digits.count, minimumDigits), significantDigits)
         if wanted == shortest.digits.count {
             self = shortest
         } else {
-            self.init(parsing: String(format: "%.\(wanted - 1)e", Double(x)))
-            while digits.count < wanted { digits.append("0") }  // keep the padded zeros
+            self.init(parsing: String(format: "%.\(wanted - 1)e", Double(x)))   // rounded, trailing zeros dropped
+            while digits.count < minimumDigits { digits.append("0") }        // padded only to the minimum asked
         }
     }
 
