@@ -230,6 +230,15 @@ final class TrainerTests: XCTestCase {
             $0.replacingOccurrences(of: #""s([0-3])":[0-9]+"#, with: #""s$1":0"#, options: .regularExpression)
         }
         XCTAssertTrue(zeros.contains("four zero words cannot generate"), zeros)
+        // A step count that the next step would overflow.
+        let step = try refusal("state") {
+            $0.replacingOccurrences(of: #""step":[0-9]+"#, with: #""step":9223372036854775807"#, options: .regularExpression)
+        }
+        XCTAssertEqual(step, "its step 9223372036854775807 is not in 0…1099511627776")
+        let optimizerStep = try refusal("state") {
+            $0.replacingOccurrences(of: #""optimizerSteps":[0-9]+"#, with: #""optimizerSteps":-1"#, options: .regularExpression)
+        }
+        XCTAssertEqual(optimizerStep, "its optimizer step -1 is not in 0…1099511627776")
     }
 
     func testACheckpointOfAnotherStreamIsRefused() throws {

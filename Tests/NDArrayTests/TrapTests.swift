@@ -152,6 +152,15 @@ struct TrapTests {
         #expect(trapMessage(result).contains("take_along_axis: indices of shape [2] must have as many axes as the array of shape [3, 4]"))
     }
 
+    @Test func takeAlongAxisWithIndicesThatDoNotBroadcast() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = NDArray<Float>.zeros([3, 4]).takeAlongAxis(NDArray<Int>.zeros([2, 2]), axis: 1)
+        }
+        // The caller's shapes, not the ones with the axis pinned to 1 ([3, 1] and [2, 1]).
+        #expect(trapMessage(result).contains("take_along_axis: shapes [3, 4] and [2, 2] (the indices) cannot be broadcast "
+                                             + "together outside axis 1: 3 (axis 0) != 2 (axis 0)"))
+    }
+
     @Test func addingInPlaceWhatWouldGrowTheLeftSide() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             var a = NDArray<Float>.zeros([3])

@@ -138,6 +138,10 @@ extension Trainer {
         if let problem = modelConfig.problem ?? config.problem {
             throw TrainingError.invalidCheckpoint(path: url.path, reason: problem)
         }
+        for (name, value) in [("step", state.step), ("optimizer step", state.optimizerSteps)]
+        where !(0...LearningRateSchedule.maxSteps).contains(value) {
+            throw TrainingError.invalidCheckpoint(path: url.path, reason: "its \(name) \(value) is not in 0…\(LearningRateSchedule.maxSteps)")
+        }
         if (state.trainTokens, state.validationTokens) != (data.train.count, data.validation.count) {
             throw TrainingError.invalidCheckpoint(
                 path: url.path, reason: "it was trained on \(state.trainTokens) + \(state.validationTokens) tokens, "

@@ -51,6 +51,10 @@ extension NDArray {
                             + "as the array of shape \(describe(shape))")
         }
         // Broadcast every axis but `axis`; on `axis` the indices decide the size.
+        for i in 0..<ndim where i != a && shape[i] != indices.shape[i] && shape[i] != 1 && indices.shape[i] != 1 {
+            shapeFailure("take_along_axis", "shapes \(describe(shape)) and \(describe(indices.shape)) (the indices) cannot "
+                            + "be broadcast together outside axis \(a): \(shape[i]) (axis \(i)) != \(indices.shape[i]) (axis \(i))")
+        }
         var mine = shape, theirs = indices.shape
         mine[a] = 1
         theirs[a] = 1
