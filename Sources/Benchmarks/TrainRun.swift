@@ -15,19 +15,24 @@ import NDArray
 
 /// Runs the shakespeare-char training on `path` and prints its figures; exits 1 when the file cannot be used.
 func runTextTraining(path: String, steps: Int?, json: Bool) -> Never {
-    let text: String
-    do {
-        text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-        FileHandle.standardError.write(Data("bench: cannot read \(path): \(error.localizedDescription)\n".utf8))
+    func failure(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("bench: \(path): \(message)\n".utf8))
         exit(1)
     }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { failure("no such file") }
+    guard !isFolder.boolValue else { failure("a folder, not a text file") }
+    guard let bytes = FileManager.default.contents(atPath: path) else { failure("cannot be read") }
+    guard let text = String(validating: bytes, as: UTF8.self) else { failure("not UTF-8 text") }
+    guard !text.isEmpty else { failure("the file is empty: there is nothing to train on") }
     let tokenizer = CharTokenizer(text: text)
     var modelConfig = GPTConfig.shakespeareChar
     modelConfig.vocabSize = tokenizer.vocabSize
     var config = TrainingConfig.shakespeareChar
     if let steps { config.steps = steps }
     (config.evalEvery, config.checkpointEvery, config.logEvery) = (0, 0, 100)
+    // What GPTModel and Trainer would stop on, said here instead (a text of a million different characters).
+    if let problem = modelConfig.problem ?? config.problem { failure("cannot train on it: \(problem)") }
     do {
         let data = try TokenDataset(tokens: try tokenizer.encode(text), contextLength: config.contextLength)
         var rng = SeededGenerator(seed: 1337)
@@ -46,7 +51,6 @@ func runTextTraining(path: String, steps: Int?, json: Bool) -> Never {
         }
         exit(0)
     } catch {
-        FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
-        exit(1)
+        failure("\(error)")
     }
 }

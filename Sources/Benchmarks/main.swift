@@ -47,11 +47,12 @@ while let argument = arguments.popFirst() {
         filters.append(value.lowercased())
     case "--threads":
         guard let value = arguments.popFirst() else { fail("--threads needs a value") }
-        let counts = value.split(separator: ",").map { Int($0) }
-        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            fail("--threads \(value): expected positive integers separated by commas")
+        let parts = value.split(separator: ",")
+        let counts = parts.compactMap { Int($0) }.filter { (1...1024).contains($0) }
+        guard !parts.isEmpty, counts.count == parts.count else {
+            fail("--threads \(value): expected whole numbers from 1 to 1024 separated by commas")
         }
-        threadCounts = counts.map { $0! }
+        threadCounts = counts
     case "--seconds":
         guard let value = arguments.popFirst() else { fail("--seconds needs a value") }
         guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
@@ -63,7 +64,9 @@ while let argument = arguments.popFirst() {
         trainText = value
     case "--steps":
         guard let value = arguments.popFirst() else { fail("--steps needs a value") }
-        guard let steps = Int(value), steps >= 0 else { fail("--steps \(value): expected a count of steps") }
+        guard let steps = Int(value), (0...1_000_000_000).contains(steps) else {
+            fail("--steps \(value): expected a whole number from 0 to 1,000,000,000")
+        }
         trainSteps = steps
     case "--json": json = true
     case "--list": listOnly = true

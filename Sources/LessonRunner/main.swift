@@ -243,8 +243,10 @@ switch command {
 case "--help", "-h", "help":
     print(usage)
 case "list":
+    guard arguments.isEmpty else { fail("lesson list takes no arguments, not '\(arguments[0])'\n\n\(usage)", status: 2) }
     for lesson in allLessons() { print(lesson.name.padding(toLength: 26, withPad: " ", startingAt: 0) + lesson.title) }
 case "all":
+    guard arguments.isEmpty else { fail("lesson all takes no arguments, not '\(arguments[0])'\n\n\(usage)", status: 2) }
     for lesson in allLessons() { present(lesson) }
 case "render", "check":
     let lessons = arguments.isEmpty ? allLessons() : arguments.map(find)

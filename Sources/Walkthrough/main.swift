@@ -77,7 +77,7 @@ while let argument = arguments.popFirst() {
         print(usage)
         exit(0)
     default:
-        usageError("unknown option '\(argument)'")
+        usageError(argument.hasPrefix("-") ? "unknown option '\(argument)'" : "unknown command '\(argument)'")
     }
 }
 

@@ -228,12 +228,15 @@ final class CharTokenizerTests: XCTestCase {
             try Data(json.utf8).write(to: url)
             return thrownError { _ = try CharTokenizer(contentsOf: url) }
         }
-        assertMalformed(try load("not json"), file: url, line: nil, problem: "valid JSON")
+        assertMalformed(try load("not json"), file: url, line: 1, problem: "not valid JSON: column 1")
         assertMalformed(try load(#"{"characters": ["a", "bc"]}"#), file: url, line: nil, problem: "entry 1")
         assertMalformed(try load(#"{"characters": ["a", "b", "a"]}"#), file: url, line: nil, problem: "appears twice")
         assertMalformed(try load(#"{"characters": ["a"], "unknownToken": "?"}"#), file: url, line: nil,
                         problem: "unknown token")
-        assertMalformed(try load(#"{"letters": ["a"]}"#), file: url, line: nil, problem: "missing key \"characters\"")
+        assertMalformed(try load(#"{"letters": ["a"]}"#), file: url, line: nil, problem: "\"letters\": not a field of this file")
+        assertMalformed(try load(#"{}"#), file: url, line: nil, problem: "\"characters\": missing")
+        assertMalformed(try load(#"{"characters": ["a"], "unknownToken": null}"#), file: url, line: nil,
+                        problem: "\"unknownToken\": null is not allowed here")
         let missing = folder.appendingPathComponent("missing.json")
         guard case .fileAccess(let path, _)? = thrownError({ _ = try CharTokenizer(contentsOf: missing) }) else {
             return XCTFail("a missing file must throw fileAccess")
@@ -459,8 +462,11 @@ final class BPETokenizerTests: XCTestCase {
             try Data(json.utf8).write(to: vocabulary)
             return thrownError { _ = try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges, specialTokens: []) }
         }
-        assertMalformed(try load("[1, 2"), file: vocabulary, line: nil, problem: "JSON object of token → integer id")
-        assertMalformed(try load(#"{"a": "one"}"#), file: vocabulary, line: nil, problem: "\"a\"")
+        assertMalformed(try load("[1, 2"), file: vocabulary, line: 1, problem: "column 6: expected ',' or ']', found the end of the file")
+        assertMalformed(try load("[1, 2]"), file: vocabulary, line: nil, problem: "JSON object of token → integer id")
+        assertMalformed(try load(#"{"a": "one"}"#), file: vocabulary, line: 1, problem: "the id of \"a\": expected an integer")
+        assertMalformed(try load("{\n\"a\": 1,\n\"a\": 2}"), file: vocabulary, line: 3, problem: "\"a\" is given twice")
+        assertMalformed(try load(#"{"a": 9007199254740993}"#), file: vocabulary, line: 1, problem: "found 9007199254740993")
         let bytes = ByteLevel.characters.enumerated().map { (String($0.element), $0.offset) }
         func json(_ entries: [(String, Int)]) -> String {
             "{" + entries.map { jsonQuoted($0.0) + ":\($0.1)" }.joined(separator: ",") + "}"
@@ -468,8 +474,11 @@ final class BPETokenizerTests: XCTestCase {
         XCTAssertNil(try load(json(bytes)))                                 // the 256 bytes alone: a valid vocabulary
         assertMalformed(try load(json(bytes + [("ab", 7)])), file: vocabulary, line: nil,
                         problem: "both have id 7")
-        assertMalformed(try load(json(bytes + [("ab", -2)])), file: vocabulary, line: nil,
-                        problem: "the token \"ab\" has id -2, but the 257 tokens must have the ids 0..<257")
+        assertMalformed(try load(json(bytes + [("ab", -2)])), file: vocabulary, line: 1,
+                        problem: "the id of \"ab\": expected an integer in 0…2147483647, found -2")
+        // One id missing: the message names the gap, not whichever token is last.
+        assertMalformed(try load(json(bytes.filter { $0.1 != 40 } + [("ab", 256)])), file: vocabulary, line: nil,
+                        problem: "id 40 has no token and the token \"ab\" has id 256")
         assertMalformed(try load(json(bytes + [("ab", 300)])), file: vocabulary, line: nil, problem: "has id 300")
         func withoutByte(_ byte: Int) -> [(String, Int)] {                // the other 255, renumbered 0..<255
             bytes.filter { $0.1 != byte }.enumerated().map { ($0.element.0, $0.offset) }

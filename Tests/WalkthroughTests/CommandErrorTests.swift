@@ -60,6 +60,42 @@ final class CommandErrorTests: XCTestCase {
         try expect(["gradcheck", "--seed", "-3"], status: 2, "--seed -3: expected a non-negative integer")
     }
 
+    /// Inputs that once ended in a trap or a misleading message: each is now refused where it is parsed.
+    func testFlagsThatOnceTrappedOrMisledAreRefusedByName() throws {
+        let work = try temporaryFolder("walkthrough-audit")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let folder = tinyCheckpoint.folder.path, text = tinyCheckpoint.text.path
+        let out = work.appendingPathComponent("never-written").path
+        // Was "Fatal error: failed to allocate 34359738431 bytes" (signal 6) in the first step.
+        try expect(["train", text, "--out", out, "--preset", "tiny", "--batch-size", "65536", "--context", "32768"],
+                   status: 2, "one batch of batchSize 65536 × contextLength 32768 would keep at least")
+        try expect(["train", text, "--out", out, "--out", out + "2"], status: 2, "--out is given twice")
+        try expect(["generate", folder, "--prompt", "a", "--prompt", "b"], status: 2, "--prompt is given twice (a, then b)")
+        try expect(["train", text, "--out", out, "--seed", "-1"], status: 2, "--seed -1: expected a whole number ≥ 0")
+        try expect(["train", text, "--out", out, "--clip", "-1"], status: 2, "--clip -1: expected a number ≥ 0")
+        try expect(["train", text, "--out", out, "--min-lr", "0.01"], status: 2, "--min-lr 0.01 is above the learning rate 0.001")
+        try expect(["generate", folder, "--temperature", "5e-324"], status: 2,
+                   "--temperature 5e-324: expected a positive number from 0.000001 to 1,000,000")
+        try expect(["generate", folder, "--repetition-penalty", "1e-300"], status: 2, "--repetition-penalty 1e-300: expected")
+        try expect(["frobnicate"], status: 2, "unknown command 'frobnicate'")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a usage error wrote \(out)")
+
+        // Files: exit 1, naming the file.
+        let empty = work.appendingPathComponent("empty.txt")
+        try Data().write(to: empty)
+        try expect(["train", empty.path, "--out", out], status: 1, "\(empty.path): the file is empty")     // was exit 2, "vocabSize"
+        try expect(["train", work.path, "--out", out], status: 1, "\(work.path): a folder, not a text file")
+        try expect(["train", text, "--out", text], status: 1, "--out \(text): a file is there, not a folder")
+        try expect(["train", text, "--out", out, "--preset", "tiny", "--context", "1024"], status: 1,
+                   "\(text): its validation part (the last 10%) is 264 tokens, and one window of --context 1024 needs 1,025")
+        let oneLine = work.appendingPathComponent("one-line.txt"), run = work.appendingPathComponent("one-line")
+        try trainingText.replacingOccurrences(of: "\n", with: " ").write(to: oneLine, atomically: true, encoding: .utf8)
+        let trained = try walkthrough(["train", oneLine.path, "--out", run.path, "--preset", "tiny", "--context", "8",
+                                       "--steps", "1", "--batch-size", "1", "--eval-every", "0"])
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        try expect(["generate", run.path], status: 1, "\(run.path): its vocabulary has no newline to start from: give --prompt TEXT")
+    }
+
     func testMissingAndUnreadableInputExits1NamingTheFile() throws {
         let work = try temporaryFolder("walkthrough-errors")
         defer { try? FileManager.default.removeItem(at: work) }

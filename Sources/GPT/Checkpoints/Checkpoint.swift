@@ -148,32 +148,64 @@ extension GPTModel {
     static func loadWithReport(from directory: URL, reportSoFar: inout CheckpointReport?) throws
         -> (model: GPTModel, report: CheckpointReport) {
         let configURL = directory.appendingPathComponent("config.json")
-        let json = try readConfigJSON(configURL)
+        let document = try readConfigJSON(configURL)
         let weightsURL = directory.appendingPathComponent("model.safetensors")
-        switch json["model_type"] as? String {
-        case "gpt2":
-            let config = try configFromHuggingFace(json, path: configURL.path)
+        let modelType = document.root["model_type"]
+        switch modelType.map(\.kind) {
+        case .string("gpt2")?:
+            let config = try configFromHuggingFace(document, path: configURL.path)
             return try loadHuggingFaceGPT2(config: config, file: try openSafeTensors(weightsURL), reportSoFar: &reportSoFar)
-        case "gptfromscratch":
+        case .string("gptfromscratch")?:
             let native: NativeConfigFile
             do {
-                native = try JSONDecoder().decode(NativeConfigFile.self, from: Data(contentsOf: configURL))
-            } catch {
-                throw CheckpointError.invalidConfig(path: configURL.path, field: "config", reason: "\(error)")
+                native = try document.decode(NativeConfigFile.self)
+            } catch let error as JSONFieldError {
+                throw CheckpointError.invalidConfig(path: configURL.path, field: error.field, reason: error.problem)
             }
             if let problem = native.config.problem {
                 throw CheckpointError.invalidConfig(path: configURL.path, field: "config", reason: problem)
             }
             let file = try openSafeTensors(weightsURL)
+            try checkSizes(native.config, against: file) { name in (name, false) }
             var rng = SeededGenerator(seed: 0)
             let model = GPTModel(config: native.config, initialization: .zeros, using: &rng)
             reportSoFar = CheckpointReport(format: "gptfromscratch")
             try model.fill(from: file, report: &reportSoFar!) { name in (name, false) }
             model.eval()
             return (model, reportSoFar!)
-        case let other:
-            throw CheckpointError.invalidConfig(path: configURL.path, field: "model_type",
-                                                reason: "\(other.map { "\"\($0)\"" } ?? "missing"): expected \"gpt2\" or \"gptfromscratch\"")
+        default:
+            throw CheckpointError.invalidConfig(
+                path: configURL.path, field: "model_type",
+                reason: "expected \"gpt2\" or \"gptfromscratch\", found "
+                    + (modelType.map { "\($0.found) (\(document.place(of: $0)))" } ?? "nothing (the key is missing)"))
+        }
+    }
+
+    /// Checks the sizes `config` gives against `file` before a model of that size is allocated: the
+    /// model may not hold more numbers than the file has bytes of data (every dtype read takes at
+    /// least one byte a number), and the tensors that carry the sizes, when present, must have them:
+    /// the token table [V, C], the position table [T, C] (learned positions), the first
+    /// feed-forward's down projection [C, F]. A config that asks for more than its weights hold is
+    /// refused here with both figures; `fill` then lists every missing or unexpected tensor.
+    static func checkSizes(_ config: GPTConfig, against file: SafeTensorsFile,
+                           source: (String) -> (name: String, transposed: Bool)) throws {
+        let numbers = config.scalarCount ?? Int.max, slack = 1 << 24       // position tables and buffers of small models
+        if numbers > file.dataByteCount + slack {
+            throw CheckpointError.unsupported(
+                reason: "the config describes a model of \(numbers) numbers, but \(file.path ?? "the weights file") "
+                    + "holds only \(file.dataByteCount) bytes of weights: the config does not belong to these weights "
+                    + "(vocabulary size \(config.vocabSize), context \(config.maxSeqLen), \(config.numLayers) layers, "
+                    + "width \(config.hiddenDim), feed-forward \(config.ffnDim))")
+        }
+        let (v, t, c, f) = (config.vocabSize, config.maxSeqLen, config.hiddenDim, config.ffnDim)
+        var expected: [(String, [Int])] = [("wte.weight", [v, c]), ("blocks.0.ffn.down.weight", [c, f])]
+        if config.positionEncoding == .learned { expected.append(("wpe.weight", [t, c])) }
+        for (name, shape) in expected {
+            let (sourceName, transposed) = source(name)
+            let wanted = transposed ? Array(shape.reversed()) : shape
+            if let info = file.tensors[sourceName], info.shape != wanted {
+                throw CheckpointError.shapeMismatch(tensor: sourceName, expected: wanted, found: info.shape)
+            }
         }
     }
 
@@ -243,18 +275,26 @@ func writeAtomically(_ data: Data, to url: URL) throws {
     }
 }
 
-func readConfigJSON(_ url: URL) throws -> [String: Any] {
+/// config.json, parsed strictly (see JSON.swift): a syntax error names its line and column.
+func readConfigJSON(_ url: URL) throws -> JSONDocument {
     guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(path: url.path) }
+    let data: Data
     do {
-        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
-            throw CheckpointError.invalidConfig(path: url.path, field: "(file)", reason: "not a JSON object")
-        }
-        return object
-    } catch let error as CheckpointError {
-        throw error
+        data = try Data(contentsOf: url)
     } catch {
-        throw CheckpointError.invalidConfig(path: url.path, field: "(file)", reason: "not JSON: \(error.localizedDescription)")
+        throw CheckpointError.invalidConfig(path: url.path, field: "(file)", reason: "cannot read: \(error.localizedDescription)")
     }
+    let document: JSONDocument
+    do {
+        document = try JSONDocument(parsing: data)
+    } catch {
+        throw CheckpointError.invalidConfig(path: url.path, field: "(file)", reason: "not valid JSON: \(error)")
+    }
+    guard case .object = document.root.kind else {
+        throw CheckpointError.invalidConfig(path: url.path, field: "(file)",
+                                            reason: "expected a JSON object, found \(document.root.found)")
+    }
+    return document
 }
 
 func openSafeTensors(_ url: URL) throws -> SafeTensorsFile {

@@ -48,34 +48,59 @@ extension GPTModel {
         }
     }
 
-    /// A GPTConfig from Hugging Face's GPT-2 config.json.
-    static func configFromHuggingFace(_ json: [String: Any], path: String) throws -> GPTConfig {
-        func integer(_ key: String, _ fallback: String? = nil) throws -> Int {
-            if let value = (json[key] ?? fallback.flatMap { json[$0] }).flatMap(exactInteger) { return value }
-            throw CheckpointError.invalidConfig(path: path, field: key, reason: "missing or not a number")
+    /// A GPTConfig from Hugging Face's GPT-2 config.json, read strictly: a size must be an integer
+    /// ≥ 1, a flag true or false, ε a positive number; a missing optional field takes GPT2Config's
+    /// default (n_inner: null or absent means 4C, as in transformers), and a flag this model cannot
+    /// honour is refused. Every error names the field, what was expected and what was found.
+    static func configFromHuggingFace(_ document: JSONDocument, path: String) throws -> GPTConfig {
+        let json = document.root
+        func refuse(_ key: String, _ expected: String, _ value: JSON) -> CheckpointError {
+            .invalidConfig(path: path, field: key, reason: "expected \(expected), found \(value.found) (\(document.place(of: value)))")
         }
-        let c = try integer("n_embd")
-        let ffn = json["n_inner"].flatMap(exactInteger) ?? 4 * c
-        let activation: Activation
-        switch (json["activation_function"] as? String) ?? "gelu_new" {
-        case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": activation = .geluTanh
-        case "gelu": activation = .gelu
-        case "relu": activation = .relu
-        case "silu", "swish": activation = .silu
-        case let other:
-            throw CheckpointError.invalidConfig(path: path, field: "activation_function", reason: "\"\(other)\" is not supported")
+        func size(_ key: String, _ fallback: String? = nil) throws -> Int {
+            guard let value = json[key] ?? fallback.flatMap({ json[$0] }) else {
+                throw CheckpointError.invalidConfig(path: path, field: key, reason: "missing")
+            }
+            guard let n = value.integer, n >= 1 else { throw refuse(key, "an integer ≥ 1", value) }
+            return n
         }
-        for (key, expected) in [("scale_attn_by_inverse_layer_idx", false), ("reorder_and_upcast_attn", false),
-                                ("add_cross_attention", false), ("scale_attn_weights", true)] {
-            if let value = json[key] as? Bool, value != expected {
-                throw CheckpointError.invalidConfig(path: path, field: key, reason: "\(value) is not supported")
+        func flag(_ key: String, default fallback: Bool) throws -> Bool {
+            guard let value = json[key] else { return fallback }
+            guard case .bool(let flag) = value.kind else { throw refuse(key, "true or false", value) }
+            return flag
+        }
+        let c = try size("n_embd")
+        var ffn = c.multipliedReportingOverflow(by: 4).overflow ? Int.max : 4 * c   // too large: `problem` says so
+        if let inner = json["n_inner"] {
+            if case .null = inner.kind {} else { ffn = try size("n_inner") }
+        }
+        var activation = Activation.geluTanh
+        if let value = json["activation_function"] {
+            guard case .string(let name) = value.kind else { throw refuse("activation_function", "a string", value) }
+            switch name {
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": activation = .geluTanh
+            case "gelu": activation = .gelu
+            case "relu": activation = .relu
+            case "silu", "swish": activation = .silu
+            default:
+                throw refuse("activation_function", "one of gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu, silu, swish", value)
             }
         }
-        let config = GPTConfig(vocabSize: try integer("vocab_size"), maxSeqLen: try integer("n_positions", "n_ctx"),
-                               numLayers: try integer("n_layer"), numHeads: try integer("n_head"), hiddenDim: c,
+        for (key, needed) in [("scale_attn_by_inverse_layer_idx", false), ("reorder_and_upcast_attn", false),
+                              ("add_cross_attention", false), ("scale_attn_weights", true)] {
+            if try flag(key, default: needed) != needed {
+                throw CheckpointError.invalidConfig(path: path, field: key, reason: "\(!needed) is not supported (only \(needed))")
+            }
+        }
+        var epsilon = 1e-5
+        if let value = json["layer_norm_epsilon"] {
+            guard let number = value.double, number > 0 else { throw refuse("layer_norm_epsilon", "a number > 0", value) }
+            epsilon = number
+        }
+        let config = GPTConfig(vocabSize: try size("vocab_size"), maxSeqLen: try size("n_positions", "n_ctx"),
+                               numLayers: try size("n_layer"), numHeads: try size("n_head"), hiddenDim: c,
                                ffnDim: ffn, dropout: 0, activation: activation,
-                               tieWeights: (json["tie_word_embeddings"] as? Bool) ?? true,
-                               layerNormEps: (json["layer_norm_epsilon"] as? NSNumber)?.doubleValue ?? 1e-5)
+                               tieWeights: try flag("tie_word_embeddings", default: true), layerNormEps: epsilon)
         if let problem = config.problem { throw CheckpointError.invalidConfig(path: path, field: "(config)", reason: problem) }
         return config
     }
@@ -83,6 +108,7 @@ extension GPTModel {
     static func loadHuggingFaceGPT2(config: GPTConfig, file: SafeTensorsFile, reportSoFar: inout CheckpointReport?) throws
         -> (model: GPTModel, report: CheckpointReport) {
         let prefix = file.tensors["transformer.wte.weight"] != nil ? "transformer." : ""
+        try checkSizes(config, against: file) { huggingFaceName($0, prefix: prefix) }
         var rng = SeededGenerator(seed: 0)
         let model = GPTModel(config: config, initialization: .zeros, using: &rng)
         var report = CheckpointReport(format: "huggingface-gpt2")

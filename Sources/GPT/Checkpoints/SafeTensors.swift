@@ -9,11 +9,12 @@
 // the header must fit in the file, each tensor's bytes must be exactly
 // shape × dtype size, lie inside the data, and the tensors must tile the data
 // with no gap or overlap. Any failure throws a `SafeTensorsError` naming the
-// tensor and the field. (A name given twice in the header keeps its last entry,
-// as JSON parsers do; the tiling check then reports the bytes the first one left.) The file is memory-mapped, so a tensor's bytes are
-// read only when asked for.
+// tensor and the field. The header is read by the strict JSON reader
+// (JSON.swift), so a name given twice, a byte-order mark or a shape of 2.0 is
+// refused, as the safetensors library refuses them. The file is memory-mapped,
+// so a tensor's bytes are read only when asked for.
 //
-// Depends on: NDArray, Foundation (JSONSerialization, Data).
+// Depends on: NDArray, JSON.swift, Foundation (Data).
 // Not here: which names a model uses (Checkpoint.swift, GPT2Checkpoint.swift).
 
 import Foundation
@@ -69,22 +70,26 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
 /// let wte: NDArray<Float> = try file.array("wte.weight")       // [V, C], converted from F16/BF16 if need be
 /// ```
 public struct SafeTensorsFile: @unchecked Sendable {
-    /// An element type, by its safetensors name.
+    /// An element type, by its safetensors name. Every byte-sized type the safetensors library
+    /// knows opens; `array` reads the floating-point ones (F8 in both of PyTorch's forms), and
+    /// `integerArray` the integers and booleans. C64 opens but has no reader here.
     public enum DType: String, Sendable, CaseIterable {
-        case F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL
+        case F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I16, I8, U64, U32, U16, U8, BOOL, C64
 
         /// Bytes per element.
         public var size: Int {
             switch self {
-            case .F64, .I64: return 8
-            case .F32, .I32: return 4
-            case .F16, .BF16, .I16: return 2
-            case .I8, .U8, .BOOL: return 1
+            case .F64, .I64, .U64, .C64: return 8
+            case .F32, .I32, .U32: return 4
+            case .F16, .BF16, .I16, .U16: return 2
+            case .F8_E4M3, .F8_E5M2, .I8, .U8, .BOOL: return 1
             }
         }
 
-        /// Whether it holds floating-point numbers.
-        public var isFloatingPoint: Bool { [.F64, .F32, .F16, .BF16].contains(self) }
+        /// Whether it holds (real) floating-point numbers.
+        public var isFloatingPoint: Bool { [.F64, .F32, .F16, .BF16, .F8_E4M3, .F8_E5M2].contains(self) }
+        /// Whether it holds integers or booleans.
+        public var isInteger: Bool { !isFloatingPoint && self != .C64 }
     }
 
     /// One tensor's entry in the header.
@@ -107,6 +112,9 @@ public struct SafeTensorsFile: @unchecked Sendable {
     let bytes: Data
     /// Where the data starts in `bytes`: 8 + N.
     let dataStart: Int
+
+    /// How many bytes of tensor data follow the header.
+    public var dataByteCount: Int { bytes.count - dataStart }
 
     /// The tensor names, in the order their bytes appear.
     public var names: [String] { tensors.sorted { $0.value.byteRange.lowerBound < $1.value.byteRange.lowerBound }.map(\.key) }
@@ -132,32 +140,38 @@ public struct SafeTensorsFile: @unchecked Sendable {
             throw SafeTensorsError.headerOutOfBounds(headerLength: headerLength, fileSize: data.count)
         }
         dataStart = 8 + Int(headerLength)
-        let json: Any
+        let document: JSONDocument
         do {
-            json = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<dataStart))
+            document = try JSONDocument(parsing: data[data.startIndex + 8 ..< data.startIndex + dataStart])
         } catch {
-            throw SafeTensorsError.invalidHeader(reason: "not JSON (\(error.localizedDescription))")
+            throw SafeTensorsError.invalidHeader(reason: "not valid JSON: \(error)")
         }
-        guard let header = json as? [String: Any] else {
-            throw SafeTensorsError.invalidHeader(reason: "the header is not a JSON object")
+        guard case .object(let header) = document.root.kind else {
+            throw SafeTensorsError.invalidHeader(reason: "expected a JSON object, found \(document.root.found)")
         }
         var metadata: [String: String] = [:]
         var tensors: [String: TensorInfo] = [:]
         let dataSize = data.count - dataStart
         for (name, value) in header {
             if name == "__metadata__" {
-                guard let table = value as? [String: Any] else {
-                    throw SafeTensorsError.invalidHeader(reason: "__metadata__ is not an object")
-                }
-                for (key, item) in table {
-                    guard let text = item as? String else {
-                        throw SafeTensorsError.invalidHeader(reason: "__metadata__ value for \"\(key)\" is not a string")
+                switch value.kind {
+                case .null: break                                        // as the safetensors library: no metadata
+                case .object(let table):
+                    for (key, item) in table {
+                        guard case .string(let text) = item.kind else {
+                            throw SafeTensorsError.invalidHeader(
+                                reason: "__metadata__ value for \(jsonQuoted(key)): expected a string, found \(item.found) "
+                                    + "(\(document.place(of: item)))")
+                        }
+                        metadata[key] = text
                     }
-                    metadata[key] = text
+                default:
+                    throw SafeTensorsError.invalidHeader(
+                        reason: "__metadata__: expected an object of strings or null, found \(value.found) (\(document.place(of: value)))")
                 }
                 continue
             }
-            tensors[name] = try Self.parseEntry(name, value, dataSize: dataSize)
+            tensors[name] = try Self.parseEntry(name, value, in: document, dataSize: dataSize)
         }
         // The tensors must tile the data exactly: sorted by offset, each begins where the last ended.
         var end = 0
@@ -179,25 +193,33 @@ public struct SafeTensorsFile: @unchecked Sendable {
         self.tensors = tensors
     }
 
-    private static func parseEntry(_ name: String, _ value: Any, dataSize: Int) throws -> TensorInfo {
-        guard let entry = value as? [String: Any] else {
-            throw SafeTensorsError.invalidEntry(tensor: name, field: "entry", reason: "is not an object")
+    private static func parseEntry(_ name: String, _ value: JSON, in document: JSONDocument, dataSize: Int) throws -> TensorInfo {
+        func refuse(_ field: String, _ expected: String, _ found: JSON) -> SafeTensorsError {
+            .invalidEntry(tensor: name, field: field, reason: "expected \(expected), found \(found.found) (\(document.place(of: found)))")
         }
-        guard let dtypeName = entry["dtype"] as? String else {
-            throw SafeTensorsError.invalidEntry(tensor: name, field: "dtype", reason: "missing or not a string")
-        }
+        // Fields other than these three are ignored, as the safetensors library ignores them.
+        guard case .object = value.kind else { throw refuse("entry", "an object", value) }
+        guard let dtypeValue = value["dtype"] else { throw SafeTensorsError.invalidEntry(tensor: name, field: "dtype", reason: "missing") }
+        guard case .string(let dtypeName) = dtypeValue.kind else { throw refuse("dtype", "a string", dtypeValue) }
         guard let dtype = DType(rawValue: dtypeName) else {
             throw SafeTensorsError.unsupportedDtype(tensor: name, dtype: dtypeName)
         }
-        guard let shapeValues = entry["shape"] as? [Any],
-              let shape = Optional(shapeValues.compactMap(exactInteger)), shape.count == shapeValues.count,
-              shape.allSatisfy({ $0 >= 0 }) else {
-            throw SafeTensorsError.invalidEntry(tensor: name, field: "shape", reason: "missing, or not a list of sizes ≥ 0")
+        /// A list of integers ≥ 0 written as integers (2.0 is not one), each within Int's range.
+        func sizes(_ field: String) throws -> [Int] {
+            guard let list = value[field] else { throw SafeTensorsError.invalidEntry(tensor: name, field: field, reason: "missing") }
+            guard case .array(let items) = list.kind else { throw refuse(field, "a list of integers ≥ 0", list) }
+            return try items.enumerated().map { index, item in
+                guard let n = item.integer, n >= 0 else { throw refuse("\(field)[\(index)]", "an integer in 0…\(Int.max)", item) }
+                return n
+            }
         }
-        guard let offsetValues = entry["data_offsets"] as? [Any], offsetValues.count == 2,
-              let begin = exactInteger(offsetValues[0]), let end = exactInteger(offsetValues[1]) else {
-            throw SafeTensorsError.invalidEntry(tensor: name, field: "data_offsets", reason: "missing, or not [begin, end]")
+        let shape = try sizes("shape")
+        let offsets = try sizes("data_offsets")
+        guard offsets.count == 2 else {
+            throw SafeTensorsError.invalidEntry(tensor: name, field: "data_offsets",
+                                                reason: "expected [begin, end], found a list of \(offsets.count)")
         }
+        let (begin, end) = (offsets[0], offsets[1])
         var count = 1
         for size in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
@@ -225,7 +247,7 @@ public struct SafeTensorsFile: @unchecked Sendable {
         return info
     }
 
-    /// The floating-point tensor `name`, converted to `S` (F64, F32, F16 and BF16 are read),
+    /// The floating-point tensor `name`, converted to `S` (F64, F32, F16, BF16, F8_E4M3 and F8_E5M2 are read),
     /// in its stored shape (e.g. [V, C]).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
@@ -248,27 +270,35 @@ public struct SafeTensorsFile: @unchecked Sendable {
         }
     }
 
-    /// The integer or boolean tensor `name` as Int (I64, I32, I16, I8, U8, BOOL are read), in its stored shape.
+    /// The integer or boolean tensor `name` as Int (I64, I32, I16, I8, U64, U32, U16, U8, BOOL are read;
+    /// a U64 above Int.max throws), in its stored shape.
     public func integerArray(_ name: String) throws -> NDArray<Int> {
         let info = try info(name)
-        guard !info.dtype.isFloatingPoint else {
+        guard info.dtype.isInteger else {
             throw SafeTensorsError.wrongKind(tensor: name, dtype: info.dtype.rawValue, wanted: "an integer type")
         }
         let count = info.shape.reduce(1, *)
         let start = dataStart + info.byteRange.lowerBound
-        let values = bytes.withUnsafeBytes { raw -> [Int] in
+        let values = bytes.withUnsafeBytes { raw -> [Int?] in
             (0..<count).map { i in
                 let at = start + i * info.dtype.size
                 switch info.dtype {
                 case .I64: return Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self)))
+                case .U64: return Int(exactly: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
                 case .I32: return Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+                case .U32: return Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
                 case .I16: return Int(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int16.self)))
+                case .U16: return Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
                 case .I8: return Int(raw.load(fromByteOffset: at, as: Int8.self))
+                case .BOOL: return raw.load(fromByteOffset: at, as: UInt8.self) != 0 ? 1 : 0
                 default: return Int(raw.load(fromByteOffset: at, as: UInt8.self))
                 }
             }
         }
-        return NDArray(shape: info.shape, scalars: values)
+        guard let exact = Optional(values.compactMap { $0 }), exact.count == count else {
+            throw SafeTensorsError.wrongKind(tensor: name, dtype: info.dtype.rawValue, wanted: "integers that fit an Int")
+        }
+        return NDArray(shape: info.shape, scalars: exact)
     }
 
     /// Element `index` of a floating-point tensor starting at `base`, as a Double.
@@ -277,8 +307,17 @@ public struct SafeTensorsFile: @unchecked Sendable {
         case .F64: return Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
         case .F32: return Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
         case .F16: return halfToDouble(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-        default:   // BF16: the top half of a Float's bits
+        case .BF16:   // the top half of a Float's bits
             return Double(Float(bitPattern: UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16))
+        case .F8_E5M2:   // the top byte of a half
+            return halfToDouble(UInt16(base.load(fromByteOffset: i, as: UInt8.self)) << 8)
+        default:   // F8_E4M3 (PyTorch's float8_e4m3fn): 4 exponent bits (bias 7), 3 fraction bits, no infinities
+            let bits = base.load(fromByteOffset: i, as: UInt8.self)
+            let sign: Double = bits & 0x80 != 0 ? -1 : 1
+            let exponent = Int((bits >> 3) & 0xF), fraction = Double(bits & 0x7)
+            if exponent == 15 && bits & 0x7 == 7 { return .nan }
+            if exponent == 0 { return sign * fraction * 0x1p-9 }                    // subnormal: f / 2³ · 2⁻⁶
+            return sign * (1 + fraction / 8) * Foundation.pow(2, Double(exponent - 7))
         }
     }
 
@@ -336,12 +375,4 @@ public struct SafeTensorsFile: @unchecked Sendable {
             throw SafeTensorsError.io(path: url.path, reason: "cannot write: \(error.localizedDescription)")
         }
     }
-}
-
-/// A JSON number that is a whole number within Int's range (not 8.5, not true), or nil.
-func exactInteger(_ value: Any) -> Int? {
-    guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }   // "c": a Bool
-    let double = number.doubleValue
-    guard double.rounded() == double, Swift.abs(double) < 0x1p53 else { return nil }
-    return Int(exactly: double)
 }

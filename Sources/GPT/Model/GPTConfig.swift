@@ -79,7 +79,7 @@ public struct GPTConfig: Sendable, Codable, Equatable {
         self.numLayers = numLayers
         self.numHeads = numHeads
         self.hiddenDim = hiddenDim
-        self.ffnDim = ffnDim ?? 4 * hiddenDim
+        self.ffnDim = ffnDim ?? (hiddenDim.multipliedReportingOverflow(by: 4).overflow ? .max : 4 * hiddenDim)
         self.dropout = dropout
         self.positionEncoding = positionEncoding
         self.normPlacement = normPlacement

@@ -99,17 +99,36 @@ extension BPETokenizer {
         return text
     }
 
-    /// vocab.json: one JSON object of token → integer id.
+    /// vocab.json: one JSON object of token → integer id (an integer in 0…2³¹ − 1, as the Rust
+    /// tokenizers library's u32 ids; each token once).
     static func readVocabulary(_ url: URL) throws(TokenizerError) -> [String: Int] {
-        let text = try readText(url)
+        let data: Data
         do {
-            return try JSONDecoder().decode([String: Int].self, from: Data(text.utf8))
-        } catch let error as DecodingError {
-            throw .malformedFile(file: url.path, line: nil,
-                                 problem: "expected a JSON object of token → integer id: " + TokenizerError.describe(error))
+            data = try Data(contentsOf: url)
         } catch {
-            throw .malformedFile(file: url.path, line: nil, problem: "\(error)")
+            throw .fileAccess(file: url.path, reason: error.localizedDescription)
         }
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(parsing: data)
+        } catch {
+            throw .malformedFile(file: url.path, line: error.line, problem: "not valid JSON: column \(error.column): \(error.problem)")
+        }
+        guard case .object(let members) = document.root.kind else {
+            throw .malformedFile(file: url.path, line: nil,
+                                 problem: "expected a JSON object of token → integer id, found \(document.root.found)")
+        }
+        var vocabulary: [String: Int] = [:]
+        vocabulary.reserveCapacity(members.count)
+        for (token, value) in members {
+            guard let id = value.integer, (0...Int(Int32.max)).contains(id) else {
+                let (line, column) = document.position(of: value.offset)
+                throw .malformedFile(file: url.path, line: line, problem: "column \(column): the id of \(jsonQuoted(token)): "
+                                     + "expected an integer in 0…\(Int32.max), found \(value.found)")
+            }
+            vocabulary[token] = id
+        }
+        return vocabulary
     }
 
     /// merges.txt: an optional "#version" line, then "left right" per line (a trailing "\r" is

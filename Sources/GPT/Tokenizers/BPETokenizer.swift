@@ -122,11 +122,16 @@ public struct BPETokenizer: Sendable, Equatable, CustomStringConvertible {
     init(checking vocabulary: [String: Int], merges: [Merge], specialTokens: [String]) throws(Inconsistency) {
         // The ids: each of 0..<count once.
         var slots = [String?](repeating: nil, count: vocabulary.count)
+        let outside = vocabulary.filter { !(0..<vocabulary.count).contains($0.value) }
+        if let (token, id) = outside.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
+            let used = Set(vocabulary.values)
+            let missing = (0..<vocabulary.count).first { !used.contains($0) }
+            throw Inconsistency(place: .vocabulary, problem: "the \(vocabulary.count) tokens must have the ids "
+                + "0..<\(vocabulary.count), each once, but " + (missing.map { "id \($0) has no token and " } ?? "")
+                + "the token \(token.debugDescription) has id \(id)"
+                + (outside.count > 1 ? " (and \(outside.count - 1) more tokens have ids outside 0..<\(vocabulary.count))" : ""))
+        }
         for (token, id) in vocabulary {
-            guard id >= 0 && id < vocabulary.count else {
-                throw Inconsistency(place: .vocabulary, problem: "the token \(token.debugDescription) has id \(id), but "
-                    + "the \(vocabulary.count) tokens must have the ids 0..<\(vocabulary.count)")
-            }
             if let other = slots[id] {
                 let (a, b) = other < token ? (other, token) : (token, other)      // the same message whatever the order
                 throw Inconsistency(place: .vocabulary,

@@ -150,7 +150,11 @@ public struct CharTokenizer: Sendable, Equatable, Codable {
             throw .fileAccess(file: url.path, reason: error.localizedDescription)
         }
         do {
-            self = try JSONDecoder().decode(CharTokenizer.self, from: data)
+            self = try JSONDocument(parsing: data).decode(CharTokenizer.self)
+        } catch let error as JSONSyntaxError {
+            throw .malformedFile(file: url.path, line: error.line, problem: "not valid JSON: column \(error.column): \(error.problem)")
+        } catch let error as JSONFieldError {
+            throw .malformedFile(file: url.path, line: nil, problem: error.description)
         } catch let error as TokenizerError {
             if case .invalidArgument(let problem) = error {
                 throw .malformedFile(file: url.path, line: nil, problem: problem)

@@ -95,14 +95,19 @@ public final class Trainer<Scalar: NDFloatingPoint> {
         model.train()
     }
 
-    /// Trains until `config.steps` steps are done (from `step`: a resumed trainer goes on where it stopped).
+    /// Trains until `config.steps` steps are done (from `step`: a resumed trainer goes on where it stopped),
+    /// or until `shouldStop` says so.
     /// - Parameters:
     ///   - checkpointDirectory: where checkpoints go (nil: none are written)
+    ///   - shouldStop: asked after every step; when it returns true, the run writes a checkpoint (if it
+    ///     has a folder) and returns before `config.steps` (`step` says how far it got). The
+    ///     `walkthrough train` command answers it from Ctrl-C.
     ///   - log: each progress and evaluation line
     /// - Throws: `TrainingError.nonFinite` when a loss or gradient norm is NaN or infinite (the last
     ///   checkpoint is kept as it was); a `CheckpointError` when one cannot be written
     @_specialize(where Scalar == Float)
-    public func run(checkpointDirectory: URL? = nil, log: (String) -> Void = { print($0) }) throws {
+    public func run(checkpointDirectory: URL? = nil, shouldStop: () -> Bool = { false },
+                    log: (String) -> Void = { print($0) }) throws {
         let tokensPerStep = config.batchSize * config.contextLength * config.gradientAccumulation
         if step == 0 && config.evalEvery > 0 && evaluations.isEmpty { log(describe(evaluate())) }
         var windowStart = DispatchTime.now().uptimeNanoseconds, windowSteps = 0
@@ -123,10 +128,16 @@ public final class Trainer<Scalar: NDFloatingPoint> {
                 log(describe(evaluate()))
                 windowStart = DispatchTime.now().uptimeNanoseconds
             }
+            let stopping = step < config.steps && shouldStop()
             if let checkpointDirectory,
-               (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps {
+               (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps || stopping {
                 try saveCheckpoint(to: checkpointDirectory)
                 windowStart = DispatchTime.now().uptimeNanoseconds
+            }
+            if stopping {
+                log("stopped at step \(step)/\(config.steps)"
+                    + (checkpointDirectory.map { ": checkpoint written to \($0.path)" } ?? ""))
+                return
             }
         }
     }

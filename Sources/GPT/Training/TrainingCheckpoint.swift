@@ -67,9 +67,9 @@ struct SavedRun {
                 throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata has no \"\(key)\"")
             }
             do {
-                return try JSONDecoder().decode(type, from: Data(text.utf8))
+                return try JSONDocument(parsing: Array(text.utf8)).decode(type)
             } catch {
-                throw TrainingError.invalidCheckpoint(path: url.path, reason: "\"\(key)\" cannot be read: \(error)")
+                throw TrainingError.invalidCheckpoint(path: url.path, reason: "the metadata's \"\(key)\": \(error)")
             }
         }
         modelConfig = try decode(GPTConfig.self, "model_config")
@@ -135,7 +135,7 @@ extension Trainer {
     @_specialize(where Scalar == Float)
     static func resume(_ saved: SavedRun, data: TokenDataset) throws -> Trainer {
         let (url, file, modelConfig, config, state) = (saved.url, saved.file, saved.modelConfig, saved.config, saved.state)
-        if let problem = modelConfig.problem ?? config.problem {
+        if let problem = modelConfig.problem ?? config.problem ?? config.memoryProblem(for: modelConfig) {
             throw TrainingError.invalidCheckpoint(path: url.path, reason: problem)
         }
         for (name, value) in [("step", state.step), ("optimizer step", state.optimizerSteps)]
@@ -155,6 +155,7 @@ extension Trainer {
             throw TrainingError.invalidCheckpoint(path: url.path, reason: "its context length \(config.contextLength) "
                                                       + "exceeds the model's maxSeqLen \(modelConfig.maxSeqLen)")
         }
+        try GPTModel<Scalar>.checkSizes(modelConfig, against: file) { ("model." + $0, false) }
         var rng = SeededGenerator(seed: 0)
         let model = GPTModel<Scalar>(config: modelConfig, initialization: .zeros, using: &rng)
         var report = CheckpointReport(format: "gptfromscratch-training")

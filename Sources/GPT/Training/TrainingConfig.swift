@@ -96,6 +96,23 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// Why one micro-batch of these settings cannot be trained on `model` in this machine's memory, or nil.
+    ///
+    /// A lower bound on what the backward pass keeps, in Float: per layer the attention weights
+    /// [B, NH, T, T], the feed-forward's hidden [B, T, F] and four [B, T, C]; and the logits [B, T, V]
+    /// with their gradient. Counted in Double, so no size can overflow it; refusing here turns what
+    /// would be a failed allocation in the middle of a step into a message.
+    public func memoryProblem(for model: GPTConfig) -> String? {
+        let (b, t) = (Double(batchSize), Double(contextLength))
+        let perLayer = b * Double(model.numHeads) * t * t + b * t * Double(model.ffnDim) + 4 * b * t * Double(model.hiddenDim)
+        let bytes = 4 * (Double(model.numLayers) * perLayer + 2 * b * t * Double(model.vocabSize))
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes > memory else { return nil }
+        return "one batch of batchSize \(batchSize) × contextLength \(contextLength) would keep at least "
+            + String(format: "%.1f GB", bytes / 1e9) + " of activations for the backward pass; this machine has "
+            + String(format: "%.1f GB", memory / 1e9)
+    }
+
     /// The largest batch size, context length, number of micro-batches or of evaluation batches (2²⁰).
     public static let maxCount = 1 << 20
     /// The most tokens one step may read, B × T × micro-batches (2³¹).

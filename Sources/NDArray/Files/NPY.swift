@@ -223,9 +223,28 @@ enum NPY {
         if let negative = shape.first(where: { $0 < 0 }) {
             throw .malformedHeader("shape \(shape) has a negative size \(negative)")
         }
-        let supported = ["<f4", ">f4", "<f8", ">f8", "<i4", ">i4", "<i8", ">i8", "|b1"]
-        guard supported.contains(descr) else { throw .unsupportedType(descr) }
-        return NPYHeader(descr: descr, fortranOrder: fortranOrder, shape: shape, version: (0, 0))
+        if shape.count > maxDimensions {
+            throw .malformedHeader("shape has \(shape.count) dimensions; NumPy allows at most \(maxDimensions)")
+        }
+        return NPYHeader(descr: try canonicalDescriptor(descr), fortranOrder: fortranOrder, shape: shape, version: (0, 0))
+    }
+
+    /// NumPy's limit on an array's dimensions (NPY_MAXDIMS).
+    static let maxDimensions = 64
+
+    /// A descriptor NumPy reads as one of our types, spelled as we write it: `f4`, `=f4` and
+    /// `float32` are `<f4`; `?`, `<b1` and `bool` are `|b1`; `>f4` stays big-endian.
+    static func canonicalDescriptor(_ descr: String) throws(NPYError) -> String {
+        let names = ["float32": "f4", "float64": "f8", "double": "f8", "int32": "i4", "int64": "i8", "bool": "b1",
+                     "f": "f4", "d": "f8", "?": "b1"]
+        var order = "<", code = Substring(descr)
+        if let first = code.first, "<>|=".contains(first) {
+            order = first == ">" ? ">" : "<"
+            code = code.dropFirst()
+        }
+        let kindAndSize = names[String(code)] ?? String(code)
+        guard ["f4", "f8", "i4", "i8", "b1"].contains(kindAndSize), descr.count <= 8 else { throw .unsupportedType(descr) }
+        return kindAndSize == "b1" ? "|b1" : order + kindAndSize
     }
 
     /// The elements after the header, as an array of the header's type (`S` must match it).
@@ -241,7 +260,10 @@ enum NPY {
         }
         let itemSize = MemoryLayout<S>.stride
         let (needed, overflow) = count.multipliedReportingOverflow(by: itemSize)
-        if overflow { throw .malformedHeader("shape \(header.shape) has too many elements") }
+        // As NumPy: the sizes other than 0, times the item size, must fit, even when an axis is empty.
+        if overflow || span.multipliedReportingOverflow(by: itemSize).overflow {
+            throw .malformedHeader("shape \(header.shape) has too many elements")
+        }
         if body.count < needed { throw .truncated(part: "data", needed: needed, available: body.count) }
         // Trailing bytes after the data are ignored, as NumPy ignores them.
         let storedShape = header.fortranOrder ? Array(header.shape.reversed()) : header.shape
@@ -376,8 +398,17 @@ struct LiteralReader {
 
     private func peek() -> Character? { position < characters.count ? characters[position] : nil }
 
+    /// Skips white space and Python comments (`# …` to the end of the line), as `ast.literal_eval` does.
     private mutating func skipSpaces() {
-        while let c = peek(), c == " " || c == "\n" || c == "\t" || c == "\r" { position += 1 }
+        while let c = peek() {
+            if c == " " || c == "\n" || c == "\t" || c == "\r" {
+                position += 1
+            } else if c == "#" {
+                while let d = peek(), d != "\n" { position += 1 }
+            } else {
+                return
+            }
+        }
     }
 
     private mutating func expect(_ c: Character) throws(NPYError) {

@@ -8,9 +8,10 @@
 //   walkthrough inspect DIR                       the parameter table, memory estimate and import report
 //   walkthrough gradcheck                         every layer's backward against finite differences
 //
-// Bad input never ends in a stack trace: an unknown flag or a missing value
-// prints the command's usage and exits 2; a file that is missing or cannot be
-// read says which and why and exits 1.
+// Bad input never ends in a stack trace: an unknown flag, a missing value, a
+// value out of its range or an option given twice prints the command's usage
+// and exits 2; a file that is missing or cannot be read says which and why and
+// exits 1.
 //
 // Depends on: GPT (tokenizers, checkpoints).
 // Not here: the bodies of train, generate, attention and gradcheck (their own files).
@@ -48,7 +49,7 @@ func inputError(_ command: String, _ message: String) -> Never {
 }
 
 /// Splits `arguments` into positionals, `--option value` pairs (`known`) and switches (`flags`, value ""),
-/// refusing anything else.
+/// refusing anything else, and an option given twice (which value was meant?).
 func parseOptions(_ command: String, _ arguments: [String], known: Set<String>,
                   flags: Set<String> = []) -> (positional: [String], options: [String: String]) {
     var positional: [String] = [], options: [String: String] = [:]
@@ -63,6 +64,9 @@ func parseOptions(_ command: String, _ arguments: [String], known: Set<String>,
         } else if argument.hasPrefix("--") {
             guard known.contains(argument) else { commandUsageError(command, "unknown option '\(argument)'") }
             guard let value = rest.popFirst() else { commandUsageError(command, "\(argument) needs a value") }
+            if let first = options[argument] {
+                commandUsageError(command, "\(argument) is given twice (\(first), then \(value)): give it once")
+            }
             options[argument] = value
         } else {
             positional.append(argument)

@@ -46,14 +46,16 @@ func generateCommand(_ arguments: [String]) {
     let (model, tokenizer) = loadCheckpoint("generate", positional[0])
 
     var config = GenerationConfig(maxNewTokens: 200, doSample: options["--greedy"] == nil)
-    let positive: (Double) -> Bool = { $0 > 0 && $0.isFinite }
+    // Beyond 10⁻⁶…10⁶ a divisor sends the logits to infinity (or all to one value) and the tables to "inf".
+    let factor: (Double) -> Bool = { $0 >= 1e-6 && $0 <= 1e6 }
+    let factorRange = "a positive number from 0.000001 to 1,000,000"
     if let n = count("generate", options, "--max-new-tokens", in: 0...10_000_000) { config.maxNewTokens = n }
-    if let t = value("generate", options, "--temperature", Double.self, where: positive, expected: "a positive number") {
+    if let t = value("generate", options, "--temperature", Double.self, where: factor, expected: factorRange) {
         config.temperature = t
     }
     config.topK = count("generate", options, "--top-k", in: 1...10_000_000)
     config.topP = value("generate", options, "--top-p", Double.self, where: { $0 > 0 && $0 <= 1 }, expected: "a number in (0, 1]")
-    if let r = value("generate", options, "--repetition-penalty", Double.self, where: positive, expected: "a positive number") {
+    if let r = value("generate", options, "--repetition-penalty", Double.self, where: factor, expected: factorRange) {
         config.repetitionPenalty = r
     }
     if let beams = count("generate", options, "--num-beams", in: 1...1024) {
@@ -79,9 +81,21 @@ func generateCommand(_ arguments: [String]) {
     do {
         prompt = try tokenizer.encode(promptText)
     } catch {
+        if options["--prompt"] == nil {
+            inputError("generate", "\(positional[0]): its vocabulary has no newline to start from: give --prompt TEXT")
+        }
         inputError("generate", "the prompt cannot be encoded: \(error)")
     }
     guard !prompt.isEmpty else { inputError("generate", "the prompt is empty: give --prompt TEXT") }
+    // Each beam keeps every layer's keys and values: refuse what could never be allocated (a lower bound, in Double).
+    let positions = Double(min(prompt.count + config.maxNewTokens, model.config.maxSeqLen))
+    let cacheBytes = 2 * 4 * Double(model.config.numLayers * model.config.hiddenDim) * Double(config.numBeams) * positions
+    if config.useCache && cacheBytes > Double(ProcessInfo.processInfo.physicalMemory) {
+        commandUsageError("generate", "--num-beams \(config.numBeams) would keep at least "
+                              + String(format: "%.1f GB", cacheBytes / 1e9) + " of keys and values for this model; this "
+                              + "machine has " + String(format: "%.1f GB", Double(ProcessInfo.processInfo.physicalMemory) / 1e9)
+                              + ": fewer --num-beams or --max-new-tokens")
+    }
 
     var stream = UTF8Stream()
     var history = prompt

@@ -37,6 +37,7 @@ let trainUsage = """
       --weight-decay X (0.1)  --clip X (1.0; 0 turns it off)
       --eval-every N (250)  --eval-batches N (200)  --checkpoint-every N (250)  --log-every N (10)
       --seed N (1337)  --threads N (every core)
+    Ctrl-C finishes the step, writes a checkpoint and exits 130 (--resume goes on from it); twice quits at once.
     """
 
 /// `train FILE --out DIR [options]`.
@@ -57,6 +58,11 @@ func trainCommand(_ arguments: [String]) {
     let steps = count("train", options, "--steps", in: (resume ? 0 : 1)...1_000_000_000)
     let threads = count("train", options, "--threads", in: 1...1024)
     let text = readText("train", positional[0])
+    if text.isEmpty { inputError("train", "\(positional[0]): the file is empty: there is nothing to train on") }
+    var outIsFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: out, isDirectory: &outIsFolder) && !outIsFolder.boolValue {
+        inputError("train", "--out \(out): a file is there, not a folder")
+    }
     let folder = URL(fileURLWithPath: out)
     let checkpoint = folder.appendingPathComponent(Trainer<Float>.checkpointFileName)
     let exists = FileManager.default.fileExists(atPath: checkpoint.path)
@@ -71,7 +77,7 @@ func trainCommand(_ arguments: [String]) {
 
     ComputeThreads.withCount(threads ?? ComputeThreads.defaultCount) {
         let trainer = resume ? resumeTrainer(folder: folder, text: text, steps: steps)
-                             : newTrainer(folder: folder, text: text, options: options, steps: steps)
+                             : newTrainer(folder: folder, text: text, file: positional[0], options: options, steps: steps)
         let tokensPerStep = trainer.config.batchSize * trainer.config.contextLength * trainer.config.gradientAccumulation
         print("model: \(trainer.model.config.numLayers) layers, \(trainer.model.config.numHeads) heads, "
               + "C = \(trainer.model.config.hiddenDim), T = \(trainer.model.config.maxSeqLen), "
@@ -81,9 +87,21 @@ func trainCommand(_ arguments: [String]) {
         print(trainer.step == 0 ? "training for \(trainer.config.steps) steps into \(out)"
                                 : "resuming at step \(trainer.step) of \(trainer.config.steps) from \(out)")
         do {
-            try trainer.run(checkpointDirectory: folder, log: { print($0); fflush(nil) })
+            try catchingInterrupts(notice: "Ctrl-C: finishing this step, then writing a checkpoint "
+                                   + "(Ctrl-C again to quit at once)") { interrupted in
+                try trainer.run(checkpointDirectory: folder, shouldStop: interrupted, log: { print($0); fflush(nil) })
+            }
+        } catch TrainingError.nonFinite(let step, let what, _) {
+            inputError("train", "training stopped at step \(step): the \(what) is not finite (the learning rate may be "
+                           + "too high for this model: a smaller --lr, or --clip, keeps it in bounds)")
         } catch {
             inputError("train", "\(error)")
+        }
+        if trainer.step < trainer.config.steps {                 // stopped by Ctrl-C, after its checkpoint
+            print("interrupted at step \(trainer.step) of \(trainer.config.steps); to go on: "
+                  + "walkthrough train FILE --out \(out) --resume")
+            fflush(nil)
+            exit(130)
         }
         print("")
         print(trainer.lossCurve())
@@ -91,14 +109,15 @@ func trainCommand(_ arguments: [String]) {
     }
 }
 
-/// A new run: the tokenizer (written to `folder` first), the model and the training settings from the flags.
-func newTrainer(folder: URL, text: String, options: [String: String], steps: Int?) -> Trainer<Float> {
+/// A new run on `text` (read from `file`): the tokenizer (written to `folder` first), the model and the
+/// training settings from the flags.
+func newTrainer(folder: URL, text: String, file: String, options: [String: String], steps: Int?) -> Trainer<Float> {
     let tokenizer = makeTokenizer(text: text, options: options)
     let tokens: [Int]
     do {
         tokens = try tokenizer.encode(text)
     } catch {
-        inputError("train", "\(error)")
+        inputError("train", "\(file): \(error)")
     }
 
     let presetName = options["--preset"] ?? "shakespeare-char"
@@ -127,27 +146,40 @@ func newTrainer(folder: URL, text: String, options: [String: String], steps: Int
     if let accumulation = count("train", options, "--grad-accum", in: 1...65_536) {
         training.gradientAccumulation = accumulation
     }
+    let nonNegative: (Double) -> Bool = { $0 >= 0 && $0.isFinite }
     let rate = value("train", options, "--lr", Double.self, where: { $0 > 0 && $0.isFinite }, expected: "a positive number") ?? 1e-3
-    let minRate = value("train", options, "--min-lr", Double.self, where: { $0 >= 0 && $0.isFinite }) ?? rate / 10
+    let minRate = value("train", options, "--min-lr", Double.self, where: nonNegative, expected: "a number ≥ 0") ?? rate / 10
+    if minRate > rate {
+        commandUsageError("train", "--min-lr \(minRate) is above the learning rate \(rate) (--lr): the cosine goes down to it")
+    }
     let warmup = count("train", options, "--warmup", in: stepCount) ?? min(100, training.steps / 10)
     let decay = count("train", options, "--decay-steps", in: stepCount) ?? training.steps
     training.schedule = .warmupCosine(maxLR: rate, warmupSteps: warmup, decaySteps: decay, minLR: minRate)
-    if let lambda = value("train", options, "--weight-decay", Double.self, where: { $0 >= 0 && $0.isFinite }) { training.weightDecay = lambda }
-    if let clip = value("train", options, "--clip", Double.self, where: { $0 >= 0 && $0.isFinite }) {
+    if let lambda = value("train", options, "--weight-decay", Double.self, where: nonNegative, expected: "a number ≥ 0") {
+        training.weightDecay = lambda
+    }
+    if let clip = value("train", options, "--clip", Double.self, where: nonNegative, expected: "a number ≥ 0 (0: off)") {
         training.gradientClip = clip > 0 ? clip : nil
     }
     if let every = count("train", options, "--eval-every", in: stepCount) { training.evalEvery = every }
     if let batches = count("train", options, "--eval-batches", in: 1...1_000_000) { training.evalBatches = batches }
     if let every = count("train", options, "--checkpoint-every", in: stepCount) { training.checkpointEvery = every }
     if let every = count("train", options, "--log-every", in: 1...1_000_000_000) { training.logEvery = every }
-    if let seed = value("train", options, "--seed", UInt64.self) { training.seed = seed }
+    if let seed = value("train", options, "--seed", UInt64.self, expected: "a whole number ≥ 0") { training.seed = seed }
     if let problem = training.problem { commandUsageError("train", problem) }
+    if let problem = training.memoryProblem(for: model) {
+        commandUsageError("train", problem + ": a smaller --batch-size (--grad-accum N keeps the tokens per step) or --context")
+    }
 
     let data: TokenDataset
     do {
         data = try TokenDataset(tokens: tokens, contextLength: training.contextLength)
+    } catch TrainingError.notEnoughTokens(let split, let count, let needed) {
+        inputError("train", "\(file): its \(split) part (the \(split == "train" ? "first 90%" : "last 10%")) is "
+                       + "\(grouped(count)) tokens, and one window of --context \(training.contextLength) needs "
+                       + "\(grouped(needed)): a longer text or a smaller --context")
     } catch {
-        inputError("train", "\(error)")
+        inputError("train", "\(file): \(error)")
     }
     do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -201,7 +233,9 @@ func makeTokenizer(text: String, options: [String: String]) -> FolderTokenizer {
 
 /// The contents of the text file at `path`, or exits 1 saying why it cannot be read.
 func readText(_ command: String, _ path: String) -> String {
-    guard FileManager.default.fileExists(atPath: path) else { inputError(command, "\(path): no such file") }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { inputError(command, "\(path): no such file") }
+    guard !isFolder.boolValue else { inputError(command, "\(path): a folder, not a text file") }
     guard let data = FileManager.default.contents(atPath: path) else { inputError(command, "\(path): cannot be read") }
     guard let text = String(validating: data, as: UTF8.self) else { inputError(command, "\(path): not UTF-8 text") }
     return text
