@@ -240,6 +240,11 @@ def npy_cases():
         npy(hdr("'<f4'", "(True, 3)"), f4(3)))
     add("shape_list", "shape [2, 3] (a list, not a tuple)",
         npy(hdr("'<f4'", "[2, 3]"), d6))
+    add("shape_one_no_comma", "shape (3): an int in Python, not a tuple",
+        npy(hdr("'<f4'", "(3)"), f4(3)))
+    add("shape_one_comma", "shape (3,)", npy(hdr("'<f4'", "(3,)"), f4(3)))
+    add("header_crlf", "a header whose items are separated by CRLF",
+        npy("{'descr': '<f4',\r\n'fortran_order': False,\r\n'shape': (3,), }", f4(3)))
     add("data_truncated", "'<f4' (2, 3) with only 20 data bytes",
         npy(hdr("'<f4'", "(2, 3)"), d6[:20]))
     add("data_trailing", "'<f4' (2, 3) followed by 4 extra bytes",
@@ -482,6 +487,16 @@ def safetensors_cases():
     add("nested_200", "extra field holding arrays nested 200 deep",
         st('{"x":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24],"deep":%s}}'
            % deep, d6))
+    for depth in (125, 126):
+        deep = "[" * depth + "]" * depth
+        add("nested_%d" % depth, "extra field holding arrays nested %d deep (with the header object: %d)"
+            % (depth, depth + 2),
+            st('{"x":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24],"deep":%s}}' % deep, d6))
+    add("offsets_minus_zero", "data_offsets [-0, 24]",
+        st('{"x":{"dtype":"F32","shape":[2,3],"data_offsets":[-0,24]}}', d6))
+    add("names_equivalent", "two names that differ only in Unicode normalization (é and e + U+0301)",
+        st('{"\u00e9":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},'
+           '"e\u0301":{"dtype":"F32","shape":[3],"data_offsets":[12,24]}}', d6))
     deep = "[" * 100 + "]" * 100
     add("nested_100", "extra field holding arrays nested 100 deep",
         st('{"x":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24],"deep":%s}}'

@@ -39,7 +39,8 @@ final class StrictJSONTests: XCTestCase {
             ("{\"a\": 1} x", 1, 10, "expected the end of the document after the value, found 'x'"),
             ("{\"a\": [1, 2}", 1, 12, "expected ',' or ']' after item 1 of the list, found '}'"),
             ("", 1, 1, "expected a value, found the end of the file"),
-            (String(repeating: "[", count: 129) + String(repeating: "]", count: 129), 1, 129, "nested more than 128 deep"),
+            (String(repeating: "[", count: 128) + String(repeating: "]", count: 128), 1, 128, "nested more than 127 deep"),
+            ("{\"\u{E9}\": 1, \"\u{E9}\": 2}", 1, 10, "the key \"\u{E9}\" is given twice"),
         ]
         for (text, line, column, problem) in cases {
             guard let error = syntaxError(text) else { XCTFail("\(text.debugDescription) parsed"); continue }
@@ -47,9 +48,10 @@ final class StrictJSONTests: XCTestCase {
             XCTAssertEqual(error.column, column, text.debugDescription)
             XCTAssertTrue(error.problem.contains(problem), "\(text.debugDescription): \(error.problem)")
         }
-        // What RFC 8259 allows parses: escapes, surrogate pairs, exponents, 128 levels of nesting.
+        // What RFC 8259 allows parses: escapes, surrogate pairs, exponents, 127 levels of nesting.
         for text in ["{\"a\\u00e9\\/\\n\": [-0.5e-3, 0, 1E+2, true, false, null, \"\\uD83D\\uDE00\"]}",
-                     String(repeating: "[", count: 128) + String(repeating: "]", count: 128), " 7 "] {
+                     String(repeating: "[", count: 127) + String(repeating: "]", count: 127), " 7 ",
+                     "{\"\u{E9}\": 1, \"e\u{301}\": 2}"] {                   // two keys to JSON: their bytes differ
             XCTAssertNil(syntaxError(text), text)
         }
         let document = try! JSONDocument(parsing: Array("{\"big\": 9007199254740993, \"two\": 2.0}".utf8))

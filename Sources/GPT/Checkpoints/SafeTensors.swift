@@ -171,6 +171,11 @@ public struct SafeTensorsFile: @unchecked Sendable {
                 }
                 continue
             }
+            if let other = tensors.keys.first(where: { $0 == name }) {          // Swift's == is canonical equivalence
+                throw SafeTensorsError.invalidHeader(
+                    reason: "the tensor names \(jsonQuoted(other)) and \(jsonQuoted(name)) differ only in Unicode "
+                        + "normalization, which this reader cannot tell apart")
+            }
             tensors[name] = try Self.parseEntry(name, value, in: document, dataSize: dataSize)
         }
         // The tensors must tile the data exactly: sorted by offset, each begins where the last ended.
@@ -209,7 +214,7 @@ public struct SafeTensorsFile: @unchecked Sendable {
             guard let list = value[field] else { throw SafeTensorsError.invalidEntry(tensor: name, field: field, reason: "missing") }
             guard case .array(let items) = list.kind else { throw refuse(field, "a list of integers ≥ 0", list) }
             return try items.enumerated().map { index, item in
-                guard let n = item.integer, n >= 0 else { throw refuse("\(field)[\(index)]", "an integer in 0…\(Int.max)", item) }
+                guard let n = item.unsignedInteger else { throw refuse("\(field)[\(index)]", "an integer in 0…\(Int.max)", item) }
                 return n
             }
         }

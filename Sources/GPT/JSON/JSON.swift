@@ -15,7 +15,7 @@
 //   a key given twice in an object   it would silently pick one; safetensors refuses it
 //   NaN, Infinity, 1e999             not JSON numbers (Python accepts them; serde_json does not)
 //   'single quotes', trailing commas, comments, control characters in strings, lone surrogates
-//   nesting deeper than 128          serde_json's limit; a hostile file cannot exhaust the stack
+//   nesting deeper than 127          serde_json's limit; a hostile file cannot exhaust the stack
 //
 // Numbers keep their text, so an integer of 2⁵³ or more is read exactly (or
 // refused as too large for the field), and 2.0 is not an integer.
@@ -62,6 +62,13 @@ struct JSON: Sendable {
     var integer: Int? {
         guard case .number(let text) = kind, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { return nil }
         return Int(text)
+    }
+
+    /// The integer this number spells when it has no sign either: a size or an id (`-0` is not one,
+    /// as serde_json, which reads it as a float, agrees).
+    var unsignedInteger: Int? {
+        guard case .number(let text) = kind, !text.hasPrefix("-") else { return nil }
+        return integer
     }
 
     /// Whether this is a number written as an integer (no fraction, no exponent), of any size.
@@ -135,7 +142,8 @@ private struct JSONParser {
     let bytes: [UInt8]
     var index = 0
     var depth = 0
-    static let maxDepth = 128
+    /// The deepest nesting read, counting every list and object (serde_json reads 127, refuses 128).
+    static let maxDepth = 127
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -208,7 +216,7 @@ private struct JSONParser {
         defer { depth -= 1 }
         index += 1                                                       // {
         var members: [(key: String, value: JSON)] = []
-        var seen: [String: Int] = [:]
+        var seen: [[UInt8]: Int] = [:]                                   // by bytes: é and e + U+0301 are two keys
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -221,12 +229,12 @@ private struct JSONParser {
             }
             let keyStart = index
             let key = try parseString()
-            if let first = seen[key] {
+            if let first = seen[Array(key.utf8)] {
                 let (line, column) = JSONDocument.position(of: first, in: bytes)
                 throw error("the key \(jsonQuoted(key)) is given twice in one object (first at line \(line), column \(column))",
                             at: keyStart)
             }
-            seen[key] = keyStart
+            seen[Array(key.utf8)] = keyStart
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("expected ':' after the key \(jsonQuoted(key)), found \(describeHere())")

@@ -121,7 +121,7 @@ extension BPETokenizer {
         var vocabulary: [String: Int] = [:]
         vocabulary.reserveCapacity(members.count)
         for (token, value) in members {
-            guard let id = value.integer, (0...Int(Int32.max)).contains(id) else {
+            guard let id = value.unsignedInteger, id <= Int(Int32.max) else {
                 let (line, column) = document.position(of: value.offset)
                 throw .malformedFile(file: url.path, line: line, problem: "column \(column): the id of \(jsonQuoted(token)): "
                                      + "expected an integer in 0…\(Int32.max), found \(value.found)")

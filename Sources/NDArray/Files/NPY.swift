@@ -359,16 +359,19 @@ struct LiteralReader {
         if c == "(" {
             // A tuple of integers; nothing nests inside it.
             position += 1
-            var items: [Int] = []
+            var items: [Int] = [], commas = 0
             while true {
                 skipSpaces()
                 if peek() == ")" { position += 1; break }
                 guard let n = readInteger() else { throw .malformedHeader("shape holds something other than integers") }
                 items.append(n)
                 skipSpaces()
-                if peek() == "," { position += 1; continue }
+                if peek() == "," { position += 1; commas += 1; continue }
                 try expect(")")
                 break
+            }
+            if items.count == 1 && commas == 0 {                         // (3) is the integer 3 to Python
+                throw .malformedHeader("shape (\(items[0])) is an integer, not a tuple: a one-item tuple is (\(items[0]),)")
             }
             return .tuple(items)
         }
@@ -401,10 +404,10 @@ struct LiteralReader {
     /// Skips white space and Python comments (`# …` to the end of the line), as `ast.literal_eval` does.
     private mutating func skipSpaces() {
         while let c = peek() {
-            if c == " " || c == "\n" || c == "\t" || c == "\r" {
+            if c == " " || c == "\n" || c == "\t" || c == "\r" || c == "\r\n" {    // "\r\n" is one Character
                 position += 1
             } else if c == "#" {
-                while let d = peek(), d != "\n" { position += 1 }
+                while let d = peek(), d != "\n" && d != "\r\n" { position += 1 }
             } else {
                 return
             }

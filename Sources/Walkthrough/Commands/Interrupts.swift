@@ -37,7 +37,10 @@ func catchingInterrupts<T>(notice: String, _ body: (_ interrupted: () -> Bool) t
         }
         FileHandle.standardError.write(Data(("\n" + notice + "\n").utf8))
     }
+    let registered = DispatchSemaphore(value: 0)
+    source.setRegistrationHandler { registered.signal() }
     source.resume()
+    registered.wait()                                           // no Ctrl-C falls between ignoring and catching it
     defer {
         source.cancel()
         signal(SIGINT, SIG_DFL)
