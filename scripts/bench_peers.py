@@ -13,7 +13,9 @@ ours, NumPy, PyTorch, ours, NumPy, PyTorch, ... so that drift in the machine's
 speed hits every side alike. Prints, per case and thread count, the median of
 each side over the rounds and our ratio to each peer (above 1: we are faster).
 
-The peers run in fresh processes with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS /
+The peers run in fresh processes without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+(which hold OpenBLAS below the CPU's widest kernels), printing the kernel
+threadpoolctl reports, and with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS /
 MKL_NUM_THREADS set to the thread count (NumPy reads them at import) and
 torch.set_num_threads. Each case is timed as the bench times it: two warm-up
 runs, then runs until 0.25 s have passed (5 to 200), the median.
@@ -515,7 +517,19 @@ def worker(peer, threads, cases_path):
         rates[case["name"]] = work / median_seconds(body)
     import resource
     rates["__peak_mb__"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rates["__blas__"] = blas_kernel()
     print(json.dumps(rates))
+
+
+def blas_kernel():
+    """The BLAS library and the kernel it chose, as threadpoolctl reports them ("openblas Zen, 2 threads")."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (pip install threadpoolctl to see the kernel)"
+    names = [f"{info.get('internal_api')} {info.get('architecture')}, {info.get('num_threads')} threads"
+             for info in threadpool_info() if info.get("user_api") == "blas"]
+    return "; ".join(names) or "no BLAS found"
 
 
 def run_ours(bench, cases_filter, threads):
@@ -529,8 +543,16 @@ def run_ours(bench, cases_filter, threads):
     return rates, data["build"]
 
 
+# Settings that hold OpenBLAS below what the CPU can do (a machine may pin them, e.g.
+# OPENBLAS_CORETYPE=Haswell keeps it to 256-bit kernels on an AVX-512 CPU). They are
+# removed for the peer only: the comparison is with NumPy as a user's machine runs it.
+BLAS_PINS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
 def run_peer(peer, threads, cases_path):
     env = dict(os.environ)
+    for var in BLAS_PINS:
+        env.pop(var, None)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
     out = subprocess.run([sys.executable, __file__, "--worker", peer, "--worker-threads", str(threads),
@@ -592,6 +614,7 @@ def main():
 
     samples = {}  # (side, name, threads) -> [rates]
     peaks = {}    # side -> each run's peak resident memory in MB
+    kernels = {}  # (peer, threads) -> the BLAS kernel it ran
     build = {}
     for round_index in range(args.rounds):
         print(f"round {round_index + 1}/{args.rounds} …", file=sys.stderr)
@@ -607,6 +630,7 @@ def main():
             for t in threads:
                 rates = run_peer(peer, t, cases_path)
                 peaks.setdefault(peer, []).append(rates.pop("__peak_mb__"))
+                kernels[(peer, t)] = rates.pop("__blas__")
                 for name, rate in rates.items():
                     samples.setdefault((peer, name, t), []).append(rate)
 
@@ -625,11 +649,15 @@ def main():
             rows.append(row)
     if args.json:
         print(json.dumps({"build": build, "rounds": args.rounds, "rows": rows,
+                          "blas": {f"{peer} {t}": kernel for (peer, t), kernel in sorted(kernels.items())},
                           "peakMemoryMB": {side: max(v) for side, v in peaks.items()}}, indent=2))
         return
 
     fma = "fused multiply-add" if build.get("fusedMultiplyAdd") else "no FMA (portable build)"
     print(f"medians of {args.rounds} alternating rounds; ours: {fma}; ratio = ours / peer (above 1: ours faster)")
+    unpinned = ", ".join(v for v in BLAS_PINS if v in os.environ)
+    for (peer, t), kernel in sorted(kernels.items()):
+        print(f"{peer} on {t} thread(s): {kernel}" + (f" (with {unpinned} unset)" if unpinned else ""))
     if args.portable:
         print("portable: the default build, and how many times slower than ours it is")
     header = f"{'case':36} {'unit':9} {'thr':>3} {'ours':>9} {'numpy':>9} {'ratio':>6}"
