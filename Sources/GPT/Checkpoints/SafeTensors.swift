@@ -171,7 +171,8 @@ public struct SafeTensorsFile: @unchecked Sendable {
                 }
                 continue
             }
-            if let other = tensors.keys.first(where: { $0 == name }) {          // Swift's == is canonical equivalence
+            if tensors[name] != nil {           // the parser refused equal bytes: this is an equal name by Swift's ==
+                let other = tensors.keys.first { $0 == name }!                      // (canonical equivalence)
                 throw SafeTensorsError.invalidHeader(
                     reason: "the tensor names \(jsonQuoted(other)) and \(jsonQuoted(name)) differ only in Unicode "
                         + "normalization, which this reader cannot tell apart")

@@ -60,7 +60,7 @@ struct JSON: Sendable {
 
     /// The integer this number spells, when it has no fraction or exponent and fits an Int.
     var integer: Int? {
-        guard case .number(let text) = kind, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { return nil }
+        guard isIntegerLiteral, case .number(let text) = kind else { return nil }
         return Int(text)
     }
 

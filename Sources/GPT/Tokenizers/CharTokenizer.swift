@@ -160,8 +160,6 @@ public struct CharTokenizer: Sendable, Equatable, Codable {
                 throw .malformedFile(file: url.path, line: nil, problem: problem)
             }
             throw error
-        } catch let error as DecodingError {
-            throw .malformedFile(file: url.path, line: nil, problem: TokenizerError.describe(error))
         } catch {
             throw .malformedFile(file: url.path, line: nil, problem: "\(error)")
         }

@@ -50,27 +50,4 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
         let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         return "\"\(scalar.escaped(asASCII: false))\" (\(code))"
     }
-
-    /// What a JSON decoding error says, in one line: where in the document and what is wrong.
-    static func describe(_ error: DecodingError) -> String {
-        func at(_ context: DecodingError.Context) -> String {     // where: `at "characters" [1]: `
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "\"\($0.stringValue)\"" }
-            return path.isEmpty ? "" : "at " + path.joined(separator: " ") + ": "
-        }
-        func why(_ context: DecodingError.Context) -> String {
-            context.underlyingError.map { "\(context.debugDescription) (\($0))" } ?? context.debugDescription
-        }
-        switch error {
-        case let .typeMismatch(type, context):
-            return at(context) + "expected \(type): " + why(context)
-        case let .valueNotFound(type, context):
-            return at(context) + "missing \(type) value: " + why(context)
-        case let .keyNotFound(key, context):
-            return at(context) + "missing key \"\(key.stringValue)\""
-        case let .dataCorrupted(context):
-            return at(context) + why(context)
-        @unknown default:
-            return "\(error)"
-        }
-    }
 }
