@@ -11,11 +11,12 @@
 
 import PackageDescription
 
-// Native speed: `swift build -c release --traits NativeCPU` compiles every
-// target for the building machine's CPU with fused multiply-adds (on x86-64
-// the default target has no FMA; arm64 always has it). The default build stays
-// portable and never calls a software fma. As a dependency:
-// `.package(url: …, from: …, traits: ["NativeCPU"])`. See docs/Performance.md.
+// Native speed by default: the NativeCPU trait, on unless disabled, compiles every target for
+// the building machine's CPU (`-target-cpu native`): fused multiply-adds and the CPU's widest
+// vectors (AVX2 or AVX-512 on x86-64; arm64 always has FMA). A portable build, for a binary
+// that must run on other x86-64 CPUs, leaves the trait out: `swift build -c release
+// --disable-default-traits`, or as a dependency `.package(url: …, from: …, traits: [])`.
+// See docs/Performance.md.
 let nativeCPU: [SwiftSetting] = [
     .define("NDARRAY_NATIVE_FMA", .when(traits: ["NativeCPU"])),
     .unsafeFlags(["-target-cpu", "native"], .when(traits: ["NativeCPU"])),
@@ -54,7 +55,9 @@ let package = Package(
     traits: [
         .trait(name: "NativeCPU",
                description: "Compile for the building machine's CPU (-target-cpu native), with fused "
-                   + "multiply-adds: full kernel speed on x86-64. The binaries then need a CPU like it."),
+                   + "multiply-adds and its widest vectors: full kernel speed. On by default; the "
+                   + "binaries then need a CPU like the one that built them."),
+        .default(enabledTraits: ["NativeCPU"]),
     ],
     targets: [
         .target(name: "NDArray", swiftSettings: nativeCPU),

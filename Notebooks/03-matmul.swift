@@ -100,8 +100,8 @@ print("i-j-k: [\(M), \(K)]·[\(K), \(N)] agrees with matmul within 1e-4:", large
 
 // %% [markdown]
 // Why a tolerance and not `==`: whether the two agree to the last bit depends on the build.
-// Where the CPU fuses a multiply and an add into one instruction (arm64, or x86-64 built
-// with `--traits NativeCPU`), the library rounds once per step where our loop rounds twice,
+// Where the CPU fuses a multiply and an add into one instruction (arm64, or x86-64 in the
+// default native build), the library rounds once per step where our loop rounds twice,
 // and the last bits differ. The entries are typically about 14 in size (√200, for K = 200
 // products of numbers around 1), and a Float keeps about 7 significant digits.
 //
@@ -277,8 +277,8 @@ printTimings(results, flops: flops)
 // slowest would not show. What you should see: i-k-j many times faster than i-j-k, for no
 // change in the arithmetic, and the library's kernel faster than all of ours. How much the tile gains over i-k-j depends
 // on the CPU. It gains most where the CPU fuses a multiply and an add into one instruction
-// and has wide vector registers (arm64, or an x86-64 build with `--traits NativeCPU`). The
-// portable x86-64 build has neither, and there both loops hit the same limit, separate
+// and has wide vector registers (arm64, or the default native build on x86-64). The
+// portable x86-64 build (`--disable-default-traits`) has neither, and there both loops hit the same limit, separate
 // multiplies and adds on registers of 4 floats, and come out close.
 //
 // Memory does not separate them yet either: all of B is 256 × 256 × 4 bytes = 256 KB, which

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Runs the bench cases beside NumPy (and PyTorch when installed) on this machine.
 
-    swift build -c release --traits NativeCPU --product bench
+    swift build -c release --product bench
     python3 scripts/bench_peers.py [--rounds 3] [--filter gemm] [--threads 1,2]
 
-    # also the portable default build, in the same alternation:
-    swift build -c release --scratch-path .build-portable --product bench
+    # also the portable build, in the same alternation:
+    swift build -c release --disable-default-traits --scratch-path .build-portable --product bench
     python3 scripts/bench_peers.py --portable .build-portable/release/bench
 
 Reads the cases from `bench --list --json`, then alternates whole runs:
@@ -540,7 +540,7 @@ def run_ours(bench, cases_filter, threads):
     data = json.loads(out)
     rates = {(r["name"], r["threads"]): r["value"] for r in data["results"]}
     rates[("__peak_mb__", 0)] = data["build"].get("peakMemoryMB", 0)
-    return rates, data["build"]
+    return rates, data
 
 
 # Settings that hold OpenBLAS below what the CPU can do (a machine may pin them, e.g.
@@ -564,7 +564,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "bench"),
                         help="the bench executable (default: .build/release/bench)")
-    parser.add_argument("--portable", help="a second bench executable (the portable default build) to time "
+    parser.add_argument("--portable", help="a second bench executable (the portable build, --disable-default-traits) to time "
                         "in the same alternation, shown beside ours with its ratio to it")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     parser.add_argument("--filter", action="append", default=[], help="only cases containing this text")
@@ -589,10 +589,10 @@ def main():
 
     if not os.access(args.bench, os.X_OK):
         sys.exit(f"bench_peers: {args.bench} is not an executable; build it first:\n"
-                 "  swift build -c release --traits NativeCPU --product bench")
+                 "  swift build -c release --product bench")
     if args.portable and not os.access(args.portable, os.X_OK):
         sys.exit(f"bench_peers: {args.portable} is not an executable; build it first:\n"
-                 "  swift build -c release --scratch-path .build-portable --product bench")
+                 "  swift build -c release --disable-default-traits --scratch-path .build-portable --product bench")
     threads = ([int(t) for t in args.threads.split(",")] if args.threads
                else sorted({1, os.cpu_count() or 1}))
     listing = [args.bench, "--list", "--json"]
@@ -616,9 +616,15 @@ def main():
     peaks = {}    # side -> each run's peak resident memory in MB
     kernels = {}  # (peer, threads) -> the BLAS kernel it ran
     build = {}
+    ceilings = {}  # (what, threads) -> each round's figure: our FMA peak (GFLOP/s), decode bound (tok/s)
     for round_index in range(args.rounds):
         print(f"round {round_index + 1}/{args.rounds} …", file=sys.stderr)
-        ours, build = run_ours(args.bench, args.filter, threads)
+        ours, data = run_ours(args.bench, args.filter, threads)
+        build = data["build"]
+        for peak in data.get("fmaPeak", []):
+            ceilings.setdefault(("fma", peak["threads"]), []).append(peak["GFLOPs"])
+        for bound in data.get("decodeBound", []):
+            ceilings.setdefault(("decode", bound["threads"]), []).append(bound["tokensPerSecond"])
         for (name, t), rate in ours.items():
             samples.setdefault(("ours", name, t), []).append(rate)
         peaks.setdefault("ours", []).append(ours.pop(("__peak_mb__", 0)))
@@ -649,17 +655,20 @@ def main():
             rows.append(row)
     if args.json:
         print(json.dumps({"build": build, "rounds": args.rounds, "rows": rows,
+                          "ceilings": {f"{what} {t}": statistics.median(v) for (what, t), v in sorted(ceilings.items())},
                           "blas": {f"{peer} {t}": kernel for (peer, t), kernel in sorted(kernels.items())},
                           "peakMemoryMB": {side: max(v) for side, v in peaks.items()}}, indent=2))
         return
 
     fma = "fused multiply-add" if build.get("fusedMultiplyAdd") else "no FMA (portable build)"
-    print(f"medians of {args.rounds} alternating rounds; ours: {fma}; ratio = ours / peer (above 1: ours faster)")
+    width = f"{build.get('vectorBits', 256)}-bit GEMM vectors (the CPU has {build.get('cpuVectors', '?')})"
+    print(f"medians of {args.rounds} alternating rounds; ours: {width}, {fma}; "
+          "ratio = ours / peer (above 1: ours faster)")
     unpinned = ", ".join(v for v in BLAS_PINS if v in os.environ)
     for (peer, t), kernel in sorted(kernels.items()):
         print(f"{peer} on {t} thread(s): {kernel}" + (f" (with {unpinned} unset)" if unpinned else ""))
     if args.portable:
-        print("portable: the default build, and how many times slower than ours it is")
+        print("portable: the portable build (--disable-default-traits), and how many times slower than ours it is")
     header = f"{'case':36} {'unit':9} {'thr':>3} {'ours':>9} {'numpy':>9} {'ratio':>6}"
     if "torch" in peers:
         header += f" {'torch':>9} {'ratio':>6}"
@@ -676,6 +685,16 @@ def main():
         if args.portable:
             line += f" {row['portable']:9.1f} {row['ours'] / row['portable']:6.2f}"
         print(line)
+    for (what, t), values in sorted(ceilings.items()):
+        ceiling = statistics.median(values)
+        if what == "fma":
+            print(f"multiply-add peak at {build.get('vectorBits', 256)} bits on {t} thread(s): {ceiling:.1f} GFLOP/s "
+                  "(12 independent chains per thread)")
+        else:
+            reached = [f"{row['name'].replace('GPT-2 one step at ', '')} {row['ours'] / ceiling:.0%}" for row in rows
+                       if row["threads"] == t and row["name"].startswith("GPT-2 one step")]
+            print(f"decode bound on {t} thread(s): {ceiling:.1f} tok/s (weight bytes ÷ measured read bandwidth); "
+                  "ours reached " + ", ".join(reached))
     # With one case filtered, a process's peak is that case's (a peer's worker also holds its interpreter).
     print("peak resident memory per process (MB): "
           + ", ".join(f"{side} {max(v):.0f}" for side, v in peaks.items() if v and side != "portable"))

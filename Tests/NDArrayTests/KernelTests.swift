@@ -9,7 +9,8 @@
 //   vectorExp (Kernels/VectorMath.swift)           against Foundation's exp, in ulps (printed)
 //   sum and max along the last axis                against plain loops accumulated in Double
 //
-// The block sizes are the kernels' own constants (`tileRows`, `sliceDepth`,
+// Every GEMM check runs at both vector widths (256- and 512-bit), which must also agree bit
+// for bit. The block sizes are the kernels' own constants (tile rows, `sliceDepth`,
 // `blockRows`, `panelColumns`, `inPlaceRows`), so the edge cases follow them if they change;
 // `@testable` also reaches the thread thresholds and `rowMaximum`.
 // Sizes stay small: the reference is a triple loop and tests run in debug.
@@ -22,32 +23,99 @@ import XCTest
 final class KernelTests: XCTestCase {
     // MARK: GEMM against the reference
 
+    // Every GEMM check runs at both vector widths (KernelVectors): the CPU's own, and the other
+    // one (512-bit vectors run as pairs of 256-bit halves on a CPU without AVX-512).
+
     func testTheBlockedGEMMMatchesTheReferenceInFloatOnSizesJustPastEveryBlock() {
-        checkEdgeSizes(Float.self, seed: 1)
+        forEachWidth { checkEdgeSizes(Float.self, seed: 1) }
     }
 
     func testTheBlockedGEMMMatchesTheReferenceInDoubleOnSizesJustPastEveryBlock() {
-        checkEdgeSizes(Double.self, seed: 2)
+        forEachWidth { checkEdgeSizes(Double.self, seed: 2) }
     }
 
     func testTransposedSlicedReversedAndBroadcastOperandsMatchTheReference() {
-        checkOperandLayouts(Float.self, seed: 3)
-        checkOperandLayouts(Double.self, seed: 4)
+        forEachWidth {
+            checkOperandLayouts(Float.self, seed: 3)
+            checkOperandLayouts(Double.self, seed: 4)
+        }
     }
 
     func testBatchedProductsMatchTheReferenceEntryByEntry() {
-        checkBatchedProducts(Float.self, seed: 5)
-        checkBatchedProducts(Double.self, seed: 6)
+        forEachWidth {
+            checkBatchedProducts(Float.self, seed: 5)
+            checkBatchedProducts(Double.self, seed: 6)
+        }
+    }
+
+    func testAFewRowsReadTheirOperandsInPlaceAndMatchTheReference() {
+        forEachWidth {
+            checkFewRows(Float.self, seed: 15)
+            checkFewRows(Double.self, seed: 16)
+        }
+    }
+
+    func testASingleBlockOfRowsMatchesTheReferenceWithBPackedOrReadInPlace() {
+        forEachWidth { checkSingleBlock() }
+    }
+
+    // MARK: Vector widths
+
+    /// Both kernels sum each element over p in the same order, so the width never changes a bit:
+    /// every path (blocked, edges, slices, transposed packing, few rows, vectors, batches), in
+    /// Float and Double, on one thread and on two.
+    func testBothVectorWidthsGiveTheSameBits() {
+        var rng = SeededGenerator(seed: 21)
+        let shapes: [(Int, Int, Int)] = [
+            (7, 13, 31), (12, 256, 32), (13, 257, 33), (25, 3, 65), (145, 300, 70), (128, 768, 200),
+            (300, 40, 2049), (5, 100, 300), (1, 300, 70), (50, 40, 1),
+        ]
+        for threads in [1, 2] {
+            for (m, k, n) in shapes {
+                let a = NDArray<Float>.normal([m, k], using: &rng), b = NDArray<Float>.normal([k, n], using: &rng)
+                let w = NDArray<Float>.normal([n, k], using: &rng)
+                let ad = a.asType(Double.self), bd = b.asType(Double.self)
+                ComputeThreads.withCount(threads) {
+                    for (name, left, right) in [("a·b", a, b), ("a·wᵀ", a, w.T), ("aᵀᵀ·b", a.T.T, b)] {
+                        assertEqualArrays(KernelVectors.withBits(512) { matmul(left, right) },
+                                          KernelVectors.withBits(256) { matmul(left, right) },
+                                          "Float \(name) [\(m), \(k)]·[\(k), \(n)] on \(threads) thread(s)")
+                    }
+                    assertEqualArrays(KernelVectors.withBits(512) { matmul(ad, bd) },
+                                      KernelVectors.withBits(256) { matmul(ad, bd) },
+                                      "Double [\(m), \(k)]·[\(k), \(n)] on \(threads) thread(s)")
+                }
+            }
+        }
+        let x = NDArray<Float>.normal([4, 64, 32], using: &rng), y = NDArray<Float>.normal([4, 32, 48], using: &rng)
+        assertEqualArrays(KernelVectors.withBits(512) { matmul(x, y) }, KernelVectors.withBits(256) { matmul(x, y) },
+                          "batched [4, 64, 32]·[4, 32, 48]")
+    }
+
+    func testTheVectorWidthCanBeSetAndIsReadFromTheEnvironment() {
+        let before = KernelVectors.bits
+        XCTAssertTrue([256, 512].contains(before))
+        XCTAssertEqual(KernelVectors.withBits(512) { KernelVectors.bits }, 512)
+        XCTAssertEqual(KernelVectors.withBits(256) { KernelVectors.withBits(512) { KernelVectors.bits } }, 512)
+        XCTAssertEqual(KernelVectors.bits, before, "withBits restores the width")
+        XCTAssertTrue(KernelVectors.summary.contains("\(before / 32) floats per vector"), KernelVectors.summary)
+        XCTAssertTrue(["AVX-512", "AVX2", "SSE", "NEON", "scalar"].contains(KernelVectors.cpuVectors))
+        XCTAssertEqual(try KernelVectors.vectorBits(fromEnvironment: nil).get(), nil)
+        XCTAssertEqual(try KernelVectors.vectorBits(fromEnvironment: "512").get(), 512)
+        XCTAssertEqual(try KernelVectors.vectorBits(fromEnvironment: " 256 ").get(), 256)
+        for bad in ["", "128", "1024", "wide", "-256"] {
+            guard case .failure(let error) = KernelVectors.vectorBits(fromEnvironment: bad) else {
+                XCTFail("NDARRAY_VECTOR_BITS=\"\(bad)\" was accepted")
+                continue
+            }
+            XCTAssertEqual(error.description,
+                           "NDARRAY_VECTOR_BITS=\"\(bad)\" is not 256 or 512 (unset it to use the CPU's widest)")
+        }
     }
 
     // MARK: Threads
 
-    func testAFewRowsReadTheirOperandsInPlaceAndMatchTheReference() {
-        checkFewRows(Float.self, seed: 15)
-        checkFewRows(Double.self, seed: 16)
-    }
-
-    func testASingleBlockOfRowsMatchesTheReferenceWithBPackedOrReadInPlace() {
+    func checkSingleBlock() {
         // Up to `blockRows` rows, B's rows are read in place unless their stride is a
         // multiple of 4 KB (1024 floats, 512 doubles); then they are packed.
         var rng = SeededGenerator(seed: 17)
@@ -86,11 +154,43 @@ final class KernelTests: XCTestCase {
              random(1540, depth).T),
         ]
         for (name, a, b) in cases {
-            let one = ComputeThreads.withCount(1) { matmul(a, b) }
-            let two = ComputeThreads.withCount(2) { matmul(a, b) }
-            XCTAssertGreaterThanOrEqual(one.count * a.shape[a.ndim - 1], 2 * gemmParallelWork,
-                                        "\(name) is too small to be split among threads")
+            forEachWidth {
+                let one = ComputeThreads.withCount(1) { matmul(a, b) }
+                let two = ComputeThreads.withCount(2) { matmul(a, b) }
+                XCTAssertGreaterThanOrEqual(one.count * a.shape[a.ndim - 1], 2 * gemmParallelWork,
+                                            "\(name) is too small to be split among threads")
+                assertEqualArrays(two, one, "\(name), \(KernelVectors.bits)-bit vectors")
+            }
+        }
+    }
+
+    func testReductionsShareTheirRowsAmongThreadsAndKeepTheirBits() {
+        var rng = SeededGenerator(seed: 22)
+        let x = NDArray<Float>.normal([64, 1000], std: 3, using: &rng)
+        XCTAssertGreaterThanOrEqual(x.count, 2 * reductionParallelElements, "too small to be split")
+        // Along the last axis (contiguous rows), along the first (strided columns), over a transposed view.
+        let floats: [(String, (NDArray<Float>) -> NDArray<Float>)] = [
+            ("sum(axis: -1)", { $0.sum(axis: -1) }), ("sum(axis: 0)", { $0.sum(axis: 0) }),
+            ("max(axis: -1)", { $0.max(axis: -1) }), ("min(axis: 0)", { $0.min(axis: 0) }),
+            ("mean(axis: -1)", { $0.mean(axis: -1) }), ("std(axis: -1)", { $0.std(axis: -1) }),
+            ("T.sum(axis: -1)", { $0.T.sum(axis: -1) }),
+        ]
+        for (name, f) in floats {
+            let one = ComputeThreads.withCount(1) { f(x) }, two = ComputeThreads.withCount(2) { f(x) }
             assertEqualArrays(two, one, name)
+        }
+        assertEqualArrays(ComputeThreads.withCount(2) { x.argmax(axis: -1) },
+                          ComputeThreads.withCount(1) { x.argmax(axis: -1) }, "argmax(axis: -1)")
+        // And the values: each row against a plain loop in Double (the sums), exactly (max, argmax).
+        let sums = ComputeThreads.withCount(2) { x.sum(axis: -1) }
+        let maxima = ComputeThreads.withCount(2) { x.max(axis: -1) }
+        let places = ComputeThreads.withCount(2) { x.argmax(axis: -1) }
+        for row in 0..<64 {
+            let values = x[row].scalars
+            let exact = values.reduce(0.0) { $0 + Double($1) }
+            XCTAssertEqual(Double(sums[row].item()), exact, accuracy: 1e-3, "row \(row)'s sum")
+            XCTAssertEqual(maxima[row].item(), values.max()!, "row \(row)'s max")
+            XCTAssertEqual(places[row].item(), values.firstIndex(of: values.max()!)!, "row \(row)'s argmax")
         }
     }
 
@@ -327,11 +427,20 @@ final class KernelTests: XCTestCase {
 // MARK: - Checks shared by Float and Double
 
 private extension KernelTests {
+    /// Runs `body` at each vector width, 256-bit then 512-bit.
+    func forEachWidth(_ body: () -> Void) {
+        for bits in [256, 512] { KernelVectors.withBits(bits, body) }
+    }
+
+    /// The blocked kernel's tile rows at the current width: 6, or 12 with 512-bit vectors.
+    var tileRows: Int { KernelVectors.bits == 512 ? 12 : 6 }
+
     /// [m, k]·[k, n] on sizes 1, primes, exact tiles, and one past every block:
     /// tile rows, tile columns, slice depth, block rows, panel columns.
     /// m = 1 and n = 1 take the matrix-vector path.
     func checkEdgeSizes<S: VectorizedScalar>(_ type: S.Type, seed: UInt64) {
-        let columns = 2 * S.Vector.scalarCount  // tile columns: 16 floats, 8 doubles
+        // Tile columns: 16 floats, 8 doubles; twice as many with 512-bit vectors.
+        let columns = 2 * S.Vector.scalarCount * KernelVectors.bits / 256
         let shapes: [(Int, Int, Int)] = [
             (1, 1, 1), (2, 3, 2), (7, 13, 31), (31, 7, 13), (13, 31, 7),
             (tileRows, sliceDepth, columns),                // whole tiles, one whole slice

@@ -30,8 +30,11 @@
 // The micro-kernel holds a 6 × (2 vectors) tile of C in 12 SIMD registers
 // (6 × 16 floats with AVX2's 8-lane vectors, 6 × 8 doubles) and, for each p,
 // loads two vectors of B, broadcasts six scalars of A and issues 12
-// multiply-adds. That is the most the 16 vector registers of x86-64 allow.
-// (The portable x86-64 build packs A already broadcast: see `packedALanes`.)
+// multiply-adds. That is the most the 16 vector registers of AVX2 allow. On a
+// CPU with AVX-512 (32 registers of 16 floats) the tile is 12 × (2 vectors),
+// 12 × 32 floats in 24 registers (`microKernel12`; the width is chosen at
+// start, VectorWidth.swift). (The portable x86-64 build packs A already
+// broadcast: see `packedALanes`.)
 //
 // Threads split the columns (or, for tall matrices, the rows) of C into
 // disjoint tiles; every element is still summed over the same KC slices in
@@ -60,8 +63,6 @@ struct StridedMatrix<S> {
     @inlinable var transposed: StridedMatrix { StridedMatrix(base, rowStride: columnStride, columnStride: rowStride) }
 }
 
-/// Rows of the micro-kernel's tile.
-let tileRows = 6
 /// Depth of a packed slice: a 6×256 panel of A and a 256×16 panel of B fit in L1 together
 /// (in the portable x86-64 build, with A broadcast to vectors, 24 KB and 8 KB: just).
 let sliceDepth = 256
@@ -88,7 +89,15 @@ func gemmFloat(m: Int, n: Int, k: Int, _ a: StridedMatrix<Float>, _ b: StridedMa
     // vectors fit, with A packed already broadcast (see `packedALanes`).
     gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Float>.self, addToC: addToC)
 #else
-    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self, addToC: addToC)
+    // The blocked product takes the width chosen at start (KernelVectors); the matrix-vector and
+    // dot-product paths sum across lanes, so they keep 8 lanes whatever the width, and every
+    // result has the same bits at 256 and 512.
+    if KernelVectors.bits == 512 {
+        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self,
+             tile: SIMD16<Float>.self, addToC: addToC)
+    } else {
+        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD8<Float>.self, addToC: addToC)
+    }
 #endif
 }
 
@@ -99,23 +108,39 @@ func gemmDouble(m: Int, n: Int, k: Int, _ a: StridedMatrix<Double>, _ b: Strided
 #if arch(x86_64) && !NDARRAY_NATIVE_FMA
     gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD2<Double>.self, addToC: addToC)
 #else
-    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self, addToC: addToC)
+    if KernelVectors.bits == 512 {
+        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self,
+             tile: SIMD8<Double>.self, addToC: addToC)
+    } else {
+        gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: SIMD4<Double>.self, addToC: addToC)
+    }
 #endif
 }
 
 // MARK: The driver
 
 /// Splits C among threads (disjoint tiles, no shared sums), then runs the blocked loops on each part.
-/// With `addToC`, C += A·B (a gradient accumulated in place) instead of C = A·B.
+/// With `addToC`, C += A·B (a gradient accumulated in place) instead of C = A·B. The matrix-vector
+/// and dot-product paths use vectors `V`, the blocked loops' micro-kernel vectors `W` (the same,
+/// or twice as wide on a CPU with 512-bit vectors).
 @inline(__always)
 func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
-                   _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type, addToC: Bool = false) {
+                         _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, threads: Int, vector: V.Type,
+                         addToC: Bool = false) {
+    gemm(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, vector: V.self, tile: V.self, addToC: addToC)
+}
+
+@inline(__always)
+func gemm<V: GEMMVector, W: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>,
+                                        _ b: StridedMatrix<V.Scalar>, _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int,
+                                        threads: Int, vector: V.Type, tile: W.Type, addToC: Bool = false)
+where W.Scalar == V.Scalar {
     if m == 0 || n == 0 || (k == 0 && addToC) { return }
     if addToC && (m == 1 || n == 1 || (m <= inPlaceRows && b.rowStride == 1 && b.columnStride != 1)) {
         // The dot-product and one-row paths overwrite: compute aside, then add.
         let scratch = Scratch<V.Scalar>(counts: [m * n])
         defer { scratch.deallocate() }
-        gemm(m: m, n: n, k: k, a, b, scratch.parts[0], ldc: n, threads: threads, vector: V.self)
+        gemm(m: m, n: n, k: k, a, b, scratch.parts[0], ldc: n, threads: threads, vector: V.self, tile: W.self)
         for i in 0..<m {
             let row = c + i * ldc, part = scratch.parts[0] + i * n
             for j in 0..<n { row[j] = row[j] + part[j] }
@@ -136,11 +161,11 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
                  vector: V.self)
         return
     }
-    let tileColumns = 2 * V.scalarCount
+    let tileColumns = 2 * W.scalarCount, tileRows = W.tileRows
     let work = m * n * k
     let parts = threads > 1 && work >= 2 * gemmParallelWork ? Swift.min(threads, work / gemmParallelWork) : 1
     if parts <= 1 {
-        blockedGEMM(m: m, n: n, k: k, a, b, c, ldc: ldc, vector: V.self, addToC: addToC)
+        blockedGEMM(m: m, n: n, k: k, a, b, c, ldc: ldc, vector: W.self, addToC: addToC)
         return
     }
     // Split the longer side of C, in whole tiles, into `pieces` × `extra` pieces.
@@ -156,11 +181,11 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
         if splitColumns {
             let j0 = first * tileColumns, j1 = Swift.min(last * tileColumns, n)
             let bPart = StridedMatrix(b.base + j0 * b.columnStride, rowStride: b.rowStride, columnStride: b.columnStride)
-            blockedGEMM(m: m, n: j1 - j0, k: k, a, bPart, c + j0, ldc: ldc, vector: V.self, addToC: addToC)
+            blockedGEMM(m: m, n: j1 - j0, k: k, a, bPart, c + j0, ldc: ldc, vector: W.self, addToC: addToC)
         } else {
             let i0 = first * tileRows, i1 = Swift.min(last * tileRows, m)
             let aPart = StridedMatrix(a.base + i0 * a.rowStride, rowStride: a.rowStride, columnStride: a.columnStride)
-            blockedGEMM(m: i1 - i0, n: n, k: k, aPart, b, c + i0 * ldc, ldc: ldc, vector: V.self, addToC: addToC)
+            blockedGEMM(m: i1 - i0, n: n, k: k, aPart, b, c + i0 * ldc, ldc: ldc, vector: W.self, addToC: addToC)
         }
     }
 }
@@ -170,7 +195,7 @@ func gemm<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _
 func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Scalar>, _ b: StridedMatrix<V.Scalar>,
                                 _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int, vector: V.Type, addToC: Bool = false) {
     typealias S = V.Scalar
-    let nr = 2 * V.scalarCount
+    let nr = 2 * V.scalarCount, tileRows = V.tileRows, aStep = tileRows * packedALanes(V.self)
     let kcMax = Swift.min(k, sliceDepth)
     let rowBlocks = (m + blockRows - 1) / blockRows
     let mcMax = roundUp((m + rowBlocks - 1) / rowBlocks, tileRows)
@@ -219,13 +244,23 @@ func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Sca
                         let cTile = c + (ic + ir) * ldc + jc + jr
                         let accumulate = pc > 0 || addToC
                         if height == tileRows && width == nr {
-                            microKernel(kc, aPanel, bPanel, bStep, cTile, ldc, accumulate: accumulate, vector: V.self)
+                            fullTile(kc, aPanel, bPanel, bStep, cTile, ldc, accumulate: accumulate, vector: V.self)
                         } else {
                             // An edge: compute the rows that exist into a tile aside, keep the part that exists.
                             if height == tileRows {
-                                microKernel(kc, aPanel, bPanel, bStep, edge, nr, accumulate: false, vector: V.self)
+                                fullTile(kc, aPanel, bPanel, bStep, edge, nr, accumulate: false, vector: V.self)
                             } else {
-                                edgeKernel(kc, rows: height, aPanel, bPanel, bStep, edge, nr, vector: V.self)
+                                // Six rows at a time, then the rest (a 12-row panel read 6 rows at a time).
+                                for r in stride(from: 0, to: height, by: 6) {
+                                    let rows = Swift.min(6, height - r)
+                                    let pa = aPanel + r * packedALanes(V.self), out = edge + r * nr
+                                    if rows == 6 {
+                                        microKernel(kc, pa, aStep, bPanel, bStep, out, nr, accumulate: false,
+                                                    vector: V.self)
+                                    } else {
+                                        edgeKernel(kc, rows: rows, pa, aStep, bPanel, bStep, out, nr, vector: V.self)
+                                    }
+                                }
                             }
                             for i in 0..<height {
                                 let row = cTile + i * ldc, part = edge + i * nr
@@ -302,15 +337,25 @@ func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple *
 
 // MARK: The micro-kernel
 
-/// C[6, 2w] (+)= A-panel[6, kc] · B-panel[kc, 2w], with 12 accumulators of w lanes.
-/// `a` holds 6 values per p (6 vectors where `packedALanes` > 1); B[p, 0..<2w] is at
-/// `b + p·bStep` (packed: bStep = 2w);
-/// C rows are `ldc` apart.
+/// A whole tile of C, `V.tileRows` × 2 vectors: the 6-row kernel, or the 12-row one for 16-lane vectors.
 @inline(__always)
-func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, _ bStep: Int,
-                                _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool, vector: V.Type) {
+func fullTile<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, _ bStep: Int,
+                             _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool, vector: V.Type) {
+    if V.tileRows == 12 {
+        microKernel12(kc, a, b, bStep, c, ldc, accumulate: accumulate, vector: V.self)
+    } else {
+        microKernel(kc, a, V.tileRows * packedALanes(V.self), b, bStep, c, ldc, accumulate: accumulate, vector: V.self)
+    }
+}
+
+/// C[6, 2w] (+)= A-panel[6, kc] · B-panel[kc, 2w], with 12 accumulators of w lanes.
+/// `a` holds the 6 values of each p first among `aStep` (6 vectors where `packedALanes` > 1);
+/// B[p, 0..<2w] is at `b + p·bStep` (packed: bStep = 2w); C rows are `ldc` apart.
+@inline(__always)
+func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ aStep: Int, _ b: UnsafePointer<V.Scalar>,
+                                _ bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool,
+                                vector: V.Type) {
     let width = MemoryLayout<V>.stride, bBytes = bStep * MemoryLayout<V.Scalar>.stride
-    let lanes = packedALanes(V.self)
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     var pa = a
@@ -330,7 +375,7 @@ func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: Un
         c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
         x = packedAValue(pa, 5, V.self)
         c50 = multiplyAdd(c50, x, b0); c51 = multiplyAdd(c51, x, b1)
-        pa += tileRows * lanes
+        pa += aStep
         pb += bBytes
     }
     storeRow(c, c00, c01, accumulate)
@@ -341,15 +386,74 @@ func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: Un
     storeRow(c + 5 * ldc, c50, c51, accumulate)
 }
 
+/// C[12, 2w] (+)= A-panel[12, kc] · B-panel[kc, 2w], with 24 accumulators: the tile for
+/// 16-lane vectors on a CPU with AVX-512, whose 32 registers hold the 24, the two vectors of B
+/// and a broadcast value of A. Per p: 2 loads of B, 12 broadcasts, 24 multiply-adds. Each
+/// element gets the same operations in the same order as in the 6-row kernel.
+@inline(__always)
+func microKernel12<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
+                                  _ bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, accumulate: Bool,
+                                  vector: V.Type) {
+    let width = MemoryLayout<V>.stride, bBytes = bStep * MemoryLayout<V.Scalar>.stride
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    var c60 = V(), c61 = V(), c70 = V(), c71 = V(), c80 = V(), c81 = V()
+    var c90 = V(), c91 = V(), cA0 = V(), cA1 = V(), cB0 = V(), cB1 = V()
+    var pa = a
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+        let b0 = pb.loadUnaligned(as: V.self)
+        let b1 = pb.loadUnaligned(fromByteOffset: width, as: V.self)
+        var x = V(repeating: pa[0])
+        c00 = multiplyAdd(c00, x, b0); c01 = multiplyAdd(c01, x, b1)
+        x = V(repeating: pa[1])
+        c10 = multiplyAdd(c10, x, b0); c11 = multiplyAdd(c11, x, b1)
+        x = V(repeating: pa[2])
+        c20 = multiplyAdd(c20, x, b0); c21 = multiplyAdd(c21, x, b1)
+        x = V(repeating: pa[3])
+        c30 = multiplyAdd(c30, x, b0); c31 = multiplyAdd(c31, x, b1)
+        x = V(repeating: pa[4])
+        c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
+        x = V(repeating: pa[5])
+        c50 = multiplyAdd(c50, x, b0); c51 = multiplyAdd(c51, x, b1)
+        x = V(repeating: pa[6])
+        c60 = multiplyAdd(c60, x, b0); c61 = multiplyAdd(c61, x, b1)
+        x = V(repeating: pa[7])
+        c70 = multiplyAdd(c70, x, b0); c71 = multiplyAdd(c71, x, b1)
+        x = V(repeating: pa[8])
+        c80 = multiplyAdd(c80, x, b0); c81 = multiplyAdd(c81, x, b1)
+        x = V(repeating: pa[9])
+        c90 = multiplyAdd(c90, x, b0); c91 = multiplyAdd(c91, x, b1)
+        x = V(repeating: pa[10])
+        cA0 = multiplyAdd(cA0, x, b0); cA1 = multiplyAdd(cA1, x, b1)
+        x = V(repeating: pa[11])
+        cB0 = multiplyAdd(cB0, x, b0); cB1 = multiplyAdd(cB1, x, b1)
+        pa += 12
+        pb += bBytes
+    }
+    storeRow(c, c00, c01, accumulate)
+    storeRow(c + ldc, c10, c11, accumulate)
+    storeRow(c + 2 * ldc, c20, c21, accumulate)
+    storeRow(c + 3 * ldc, c30, c31, accumulate)
+    storeRow(c + 4 * ldc, c40, c41, accumulate)
+    storeRow(c + 5 * ldc, c50, c51, accumulate)
+    storeRow(c + 6 * ldc, c60, c61, accumulate)
+    storeRow(c + 7 * ldc, c70, c71, accumulate)
+    storeRow(c + 8 * ldc, c80, c81, accumulate)
+    storeRow(c + 9 * ldc, c90, c91, accumulate)
+    storeRow(c + 10 * ldc, cA0, cA1, accumulate)
+    storeRow(c + 11 * ldc, cB0, cB1, accumulate)
+}
+
 /// The micro-kernel for the last, partial tile of rows (`rows` < 6), writing
 /// `rows` rows to `c`. It skips the multiply-adds of the missing rows, which a
 /// full tile would waste: 128 rows are 21 tiles and 2 rows, not 22 tiles. Each
 /// row it computes gets exactly the full kernel's operations.
 @inline(never)
-func edgeKernel<V: GEMMVector>(_ kc: Int, rows: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>,
-                               _ bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int, vector: V.Type) {
+func edgeKernel<V: GEMMVector>(_ kc: Int, rows: Int, _ a: UnsafePointer<V.Scalar>, _ aStep: Int,
+                               _ b: UnsafePointer<V.Scalar>, _ bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>,
+                               _ ldc: Int, vector: V.Type) {
     let width = MemoryLayout<V>.stride, bBytes = bStep * MemoryLayout<V.Scalar>.stride
-    let lanes = packedALanes(V.self)
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V()
     var pa = a
@@ -375,7 +479,7 @@ func edgeKernel<V: GEMMVector>(_ kc: Int, rows: Int, _ a: UnsafePointer<V.Scalar
             x = packedAValue(pa, 4, V.self)
             c40 = multiplyAdd(c40, x, b0); c41 = multiplyAdd(c41, x, b1)
         }
-        pa += tileRows * lanes
+        pa += aStep
         pb += bBytes
     }
     storeRow(c, c00, c01, false)

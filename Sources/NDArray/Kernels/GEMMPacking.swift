@@ -1,7 +1,8 @@
 // GEMMPacking.swift — how the GEMM (GEMM.swift) copies blocks of A and B into
 // the order its micro-kernel reads them.
 //
-//   packed A: panels of 6 rows;  for each p: A[r..<r+6, p]         (6 values, or 6 vectors of copies)
+//   packed A: panels of 6 rows;  for each p: A[r..<r+6, p]         (6 values, or 6 vectors of copies;
+//                                                                  12 rows for 16-lane vectors)
 //   packed B: panels of 2 vectors; for each p: B[p, j..<j+2w]       (2w values)
 //
 // Both read their operand through a row and a column stride, so a transpose,
@@ -14,8 +15,8 @@
 //
 // Not here: packing into half precision, packing shared between threads.
 
-/// Packs A[rows, columns] (a block `height` × `depth`) as panels of 6 rows:
-/// panel r holds, for each p, the six values A[r·6 + 0..<6, p]; missing rows are 0.
+/// Packs A[rows, columns] (a block `height` × `depth`) as panels of `V.tileRows` (6 or 12) rows:
+/// panel r holds, for each p, the values A[r·6 + 0..<6, p] (or 12 of them); missing rows are 0.
 /// Where `packedALanes` is above 1, each value is written as a whole vector of copies.
 @inline(__always)
 func packA<V: GEMMVector>(_ a: StridedMatrix<V.Scalar>, rows i0: Int, _ height: Int, columns p0: Int, _ depth: Int,
@@ -31,17 +32,21 @@ func packA<V: GEMMVector>(_ a: StridedMatrix<V.Scalar>, rows i0: Int, _ height: 
             o[i] = value
         }
     }
+    let tileRows = V.tileRows
     var out = packed
     for ir in stride(from: 0, to: height, by: tileRows) {
         let rows = Swift.min(tileRows, height - ir)
         let source = a.base + (i0 + ir) * rs + p0 * cs
         if rows == tileRows {
-            let r0 = source, r1 = source + rs, r2 = source + 2 * rs
-            let r3 = source + 3 * rs, r4 = source + 4 * rs, r5 = source + 5 * rs
-            for p in 0..<depth {
-                let o = out + p * tileRows * lanes, q = p * cs
-                put(r0[q], o, 0); put(r1[q], o, 1); put(r2[q], o, 2)
-                put(r3[q], o, 3); put(r4[q], o, 4); put(r5[q], o, 5)
+            // Six rows at a time (a 12-row tile is two passes).
+            for half in stride(from: 0, to: tileRows, by: 6) {
+                let r0 = source + half * rs, r1 = r0 + rs, r2 = r0 + 2 * rs
+                let r3 = r0 + 3 * rs, r4 = r0 + 4 * rs, r5 = r0 + 5 * rs
+                for p in 0..<depth {
+                    let o = out + (p * tileRows + half) * lanes, q = p * cs
+                    put(r0[q], o, 0); put(r1[q], o, 1); put(r2[q], o, 2)
+                    put(r3[q], o, 3); put(r4[q], o, 4); put(r5[q], o, 5)
+                }
             }
         } else {
             for p in 0..<depth {
@@ -133,6 +138,9 @@ func packB<V: GEMMVector>(_ b: StridedMatrix<V.Scalar>, rows p0: Int, _ depth: I
 /// transpose of a square of `scalarCount` vectors for packing transposed operands.
 @usableFromInline
 protocol GEMMVector: SIMD where Scalar: BinaryFloatingPoint {
+    /// Rows of the micro-kernel's tile of C: 6 (12 accumulators, for 16 registers), or 12 for
+    /// 16-lane vectors (24 accumulators, for AVX-512's 32 registers).
+    static var tileRows: Int { get }
     /// Reads `scalarCount` vectors, `rowBytes` apart, and writes their transpose
     /// the same way: out-vector i holds lane i of every in-vector, in order.
     static func transposeSquare(from: UnsafeRawPointer, rowBytes: Int, to: UnsafeMutableRawPointer, rowBytes: Int)
@@ -143,7 +151,35 @@ protocol GEMMVector: SIMD where Scalar: BinaryFloatingPoint {
 // the bits of an element's (vector, lane) address right by one, so log2(w)
 // deals move element (r, c) to (c, r). The compiler turns each into shuffles.
 
+extension SIMD16: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always) @usableFromInline static var tileRows: Int { 12 }
+
+    @inline(__always)
+    @usableFromInline
+    static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
+                                rowBytes targetBytes: Int) {
+        typealias Square = (Self, Self, Self, Self, Self, Self, Self, Self,
+                            Self, Self, Self, Self, Self, Self, Self, Self)
+        func deal(_ v: Square) -> Square {
+            (Self(lowHalf: v.0.evenHalf, highHalf: v.1.evenHalf), Self(lowHalf: v.2.evenHalf, highHalf: v.3.evenHalf),
+             Self(lowHalf: v.4.evenHalf, highHalf: v.5.evenHalf), Self(lowHalf: v.6.evenHalf, highHalf: v.7.evenHalf),
+             Self(lowHalf: v.8.evenHalf, highHalf: v.9.evenHalf), Self(lowHalf: v.10.evenHalf, highHalf: v.11.evenHalf),
+             Self(lowHalf: v.12.evenHalf, highHalf: v.13.evenHalf), Self(lowHalf: v.14.evenHalf, highHalf: v.15.evenHalf),
+             Self(lowHalf: v.0.oddHalf, highHalf: v.1.oddHalf), Self(lowHalf: v.2.oddHalf, highHalf: v.3.oddHalf),
+             Self(lowHalf: v.4.oddHalf, highHalf: v.5.oddHalf), Self(lowHalf: v.6.oddHalf, highHalf: v.7.oddHalf),
+             Self(lowHalf: v.8.oddHalf, highHalf: v.9.oddHalf), Self(lowHalf: v.10.oddHalf, highHalf: v.11.oddHalf),
+             Self(lowHalf: v.12.oddHalf, highHalf: v.13.oddHalf), Self(lowHalf: v.14.oddHalf, highHalf: v.15.oddHalf))
+        }
+        func row(_ i: Int) -> Self { source.loadUnaligned(fromByteOffset: i * rowBytes, as: Self.self) }
+        let v = deal(deal(deal(deal((row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7),
+                                     row(8), row(9), row(10), row(11), row(12), row(13), row(14), row(15))))))
+        storeVectors(of: v, count: 16, as: Self.self, to: target, rowBytes: targetBytes)
+    }
+}
+
 extension SIMD8: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always) @usableFromInline static var tileRows: Int { 6 }
+
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
@@ -162,6 +198,8 @@ extension SIMD8: GEMMVector where Scalar: BinaryFloatingPoint {
 }
 
 extension SIMD4: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always) @usableFromInline static var tileRows: Int { 6 }
+
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
@@ -178,6 +216,8 @@ extension SIMD4: GEMMVector where Scalar: BinaryFloatingPoint {
 }
 
 extension SIMD2: GEMMVector where Scalar: BinaryFloatingPoint {
+    @inline(__always) @usableFromInline static var tileRows: Int { 6 }
+
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,

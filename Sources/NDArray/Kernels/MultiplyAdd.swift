@@ -9,16 +9,18 @@
 // build multiplies and adds separately (two roundings) instead. arm64 always
 // has FMA.
 //
-//   swift build -c release                        portable: c + a * b on x86-64
-//   swift build -c release --traits NativeCPU     this machine's CPU, fused
+//   swift build -c release                              this machine's CPU, fused
+//   swift build -c release --disable-default-traits     portable: c + a * b on x86-64
 //
-// The NativeCPU trait (Package.swift) compiles for the building machine's CPU
-// (`-target-cpu native`, which must have FMA: Intel Haswell / AMD Zen or
-// later) and defines NDARRAY_NATIVE_FMA. The two builds round differently in
-// the last bits; each is deterministic and identical for every thread count.
+// The NativeCPU trait (Package.swift, on by default) compiles for the
+// building machine's CPU (`-target-cpu native`, which must have FMA: Intel
+// Haswell / AMD Zen or later) and defines NDARRAY_NATIVE_FMA. The two builds
+// round differently in the last bits; each is deterministic and identical for
+// every thread count.
 //
-// Not here: run-time CPU detection (Swift cannot compile one function for two
-// targets in one module).
+// Not here: run-time CPU detection of FMA (Swift cannot compile one function
+// for two targets in one module); the vector width is chosen at run time
+// within a build (VectorWidth.swift).
 
 /// `c + a * b` lane by lane: fused where the build has FMA, separate otherwise.
 @inline(__always)

@@ -83,15 +83,22 @@ public enum ComputeThreads {
         parallelFor(items, grain: grain, body)
     }
 
-    private final class Setting: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Int?
-        var value: Int {
-            get { lock.withLock { stored } ?? ComputeThreads.defaultCount }
-            set { lock.withLock { stored = newValue } }
-        }
+    private static let setting = IntSetting { ComputeThreads.defaultCount }
+}
+
+/// A process-wide whole-number setting (threads, vector width): the value the program set,
+/// else its default.
+final class IntSetting: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int?
+    private let fallback: @Sendable () -> Int
+
+    init(default fallback: @escaping @Sendable () -> Int) { self.fallback = fallback }
+
+    var value: Int {
+        get { lock.withLock { stored } ?? fallback() }
+        set { lock.withLock { stored = newValue } }
     }
-    private static let setting = Setting()
 }
 
 /// Calls `body` on consecutive ranges covering `0..<items`, on up to

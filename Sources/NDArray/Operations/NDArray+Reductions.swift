@@ -14,6 +14,8 @@
 // NaN if there is one, else the first of the tied extreme values — NumPy's
 // rules. An empty max, min, argmax or argmin traps (there is no identity).
 //
+// Large reductions share their outputs among threads (each output folded
+// whole by one thread, so the bits do not depend on the thread count).
 // Contiguous Float and Double runs are folded a SIMD vector at a time by
 // helpers in Kernels/RowKernels.swift (`pairwiseBlock`, `runExtreme`); the sum
 // keeps NumPy's pairwise order exactly.
@@ -62,6 +64,29 @@ extension NDArray {
         let out = result.storage.base, base = storage.base
         let outer = StridedWalk(shape: kept.map { shape[$0] }, strides: [kept.map { strides[$0] }])
         let outerLength = outer.runLength, outerStride = outer.runStride(0)
+        let outputs = result.count
+        if outputs >= 2 && outputs * reducedCount >= 2 * reductionParallelElements && ComputeThreads.count > 1 {
+            // Large: the outputs are shared among threads, each folded whole by one of them in
+            // the same order as on one thread, so the bits never depend on the thread count.
+            var firsts: [Int] = []
+            firsts.reserveCapacity(outputs)
+            outer.forEachRun(from: [offset]) { position in
+                for j in 0..<outerLength { firsts.append(position[0] + j * outerStride) }
+            }
+            firsts.withUnsafeBufferPointer { firsts in
+                parallelFor(outputs, grain: Swift.max(1, reductionParallelElements / Swift.max(reducedCount, 1))) { range in
+                    for i in range {
+                        var fold = R()
+                        for (k, runOffset) in runOffsets.enumerated() {
+                            fold.fold(base + firsts[i] + runOffset, count: runLength, stride: runStride,
+                                      firstIndex: k * runLength)
+                        }
+                        out[i] = fold.result(count: reducedCount)
+                    }
+                }
+            }
+            return result
+        }
         var written = 0
         outer.forEachRun(from: [offset]) { position in
             for j in 0..<outerLength {
@@ -77,6 +102,9 @@ extension NDArray {
         return result
     }
 }
+
+/// Elements a reduction must cover, per thread, before its outputs are shared among threads.
+@usableFromInline let reductionParallelElements = 1 << 14
 
 // MARK: - The reducers
 

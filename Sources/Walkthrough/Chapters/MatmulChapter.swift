@@ -66,12 +66,17 @@ func matmulChapter(_ p: Presenter) {
     p.pause()
 
     p.step("Blocking: keep the data in the caches and the registers")
+    // The tile this build's kernel uses: its width is chosen when the program starts (KernelVectors).
+    let wide = KernelVectors.bits == 512
+    let rows = wide ? 12 : 6
     #if arch(x86_64) && !NDARRAY_NATIVE_FMA
     let (width, registers, fused) = (8, "twelve 4-float SSE registers", "")
     #elseif arch(x86_64)
-    let (width, registers, fused) = (16, "twelve 8-float AVX2 registers", " fused")
+    let (width, registers, fused) = wide ? (32, "twenty-four 16-float AVX-512 registers", " fused")
+                                         : (16, "twelve 8-float AVX2 registers", " fused")
     #else
-    let (width, registers, fused) = (16, "twelve 8-float vectors (two NEON registers each)", " fused")
+    let (width, registers, fused) = wide ? (32, "twenty-four 16-float vectors (four NEON registers each)", " fused")
+                                         : (16, "twelve 8-float vectors (two NEON registers each)", " fused")
     #endif
     p.say("""
         The reordered loop still streams all of b through the CPU for every row of a: n rows
@@ -82,16 +87,20 @@ func matmulChapter(_ p: Presenter) {
             for each 256-deep slice of the inner dimension
               pack a block of up to 144 × 256 of A, in the order the kernel reads it   (L2)
               for each \(width)-wide strip of B: pack it                        (L1)
-                for each 6 rows of the A block:
-                  micro-kernel: a 6 × \(width) tile of C += A[6, 256]·B[256, \(width)]  (registers)
+                for each \(rows) rows of the A block:
+                  micro-kernel: a \(rows) × \(width) tile of C += A[\(rows), 256]·B[256, \(width)]  (registers)
 
-        In this build the micro-kernel keeps its \(6 * width) sums in \(registers) for all 256
-        steps of k. Each step reads 6 values of A and 2 vectors of B and does 12\(fused) vector
-        multiply-adds: every value loaded is used 6 or \(width) times. Memory is touched once per
+        How wide a vector is depends on the CPU, and the kernel reads it when the program starts:
+        """)
+    p.code("KernelVectors.summary", KernelVectors.summary)
+    p.say("""
+        So here the micro-kernel keeps its \(rows * width) sums in \(registers) for all 256
+        steps of k. Each step reads \(rows) values of A and 2 vectors of B and does \(2 * rows)\(fused) vector
+        multiply-adds: every value loaded is used \(rows) or \(width) times. Memory is touched once per
         block instead of once per multiply, and the cores spend their time on arithmetic. On
         \(ComputeThreads.count) threads the cores share out C's columns (its rows, when C is taller
         than wide) in whole tiles; each element still adds its k terms in the same order, so
-        the result is the same bit for bit on any number of threads.
+        the result is the same bit for bit on any number of threads, and at either vector width.
         """)
     let (_, blockedSeconds) = timed { matmul(a, b) }
     p.code("matmul(a, b)             // blocked, packed, \(ComputeThreads.count) threads",

@@ -86,6 +86,7 @@ func trainCommand(_ arguments: [String]) {
               + "validation; \(grouped(tokensPerStep)) tokens per step; \(ComputeThreads.count) threads")
         print(trainer.step == 0 ? "training for \(trainer.config.steps) steps into \(out)"
                                 : "resuming at step \(trainer.step) of \(trainer.config.steps) from \(out)")
+        let firstStep = trainer.step
         do {
             try catchingInterrupts(notice: "Ctrl-C: finishing this step, then writing a checkpoint "
                                    + "(Ctrl-C again to quit at once)") { interrupted in
@@ -97,12 +98,16 @@ func trainCommand(_ arguments: [String]) {
         } catch {
             inputError("train", "\(error)")
         }
+        let stepsRun = trainer.step - firstStep
         if trainer.step < trainer.config.steps {                 // stopped by Ctrl-C, after its checkpoint
             print("interrupted at step \(trainer.step) of \(trainer.config.steps); to go on: "
                   + "walkthrough train FILE --out \(out) --resume")
             fflush(nil)
             exit(130)
         }
+        print(String(format: "%.1f s training (%.1f ms/step), %.1f s evaluating, in this run",
+                     trainer.trainingSeconds, 1000 * trainer.trainingSeconds / Double(Swift.max(stepsRun, 1)),
+                     trainer.evaluationSeconds))
         print("")
         print(trainer.lossCurve())
         print("saved \(out) (step \(trainer.step)). Next: walkthrough generate \(out) --prompt TEXT")
