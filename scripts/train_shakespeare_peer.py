@@ -12,9 +12,12 @@ Trains a small character-level GPT the way nanoGPT's README runs it on a CPU
 0.1 on matrices only), 100 warmup steps then cosine decay to 1e-4, gradient
 clipping at 1.0, no dropout, no biases, tied embedding and output weights.
 
-Only the training steps are timed (no evaluation inside the loop). After the
-last step the mean loss over --eval-batches random batches of each split is
-printed. Our side of the comparison is `bench --train-text PATH`, the Swift
+Only the training steps are timed. After the last step the mean loss over
+--eval-batches random batches of each split is printed. With --eval-every N
+the script also evaluates at step 0 and every N steps, as `walkthrough train
+--eval-every N` does (evaluation batches come from a generator of their own, so
+they never shift the training batches), for comparing whole wall times with
+the same evaluation budget; the evaluation time is printed apart. Our side of the comparison is `bench --train-text PATH`, the Swift
 bench executable's training run with the same settings.
 
 Needs torch from PyPI; see scripts/requirements-bench.txt.
@@ -38,6 +41,8 @@ parser.add_argument("--threads", type=int, default=2, help="torch threads (defau
 parser.add_argument("--seed", type=int, default=1337, help="torch.manual_seed (default 1337)")
 parser.add_argument("--eval-batches", type=int, default=200,
                     help="batches per split for the final loss (default 200)")
+parser.add_argument("--eval-every", type=int, default=0,
+                    help="also evaluate at step 0 and every N steps, like walkthrough train (default: only at the end)")
 parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
 args = parser.parse_args()
 
@@ -118,9 +123,9 @@ n = int(0.9 * len(data))
 splits = {"train": data[:n], "val": data[n:]}  # a cut, no shuffle
 
 
-def get_batch(split):
+def get_batch(split, generator=None):
     d = splits[split]
-    ix = torch.randint(len(d) - BLOCK_SIZE, (BATCH_SIZE,))
+    ix = torch.randint(len(d) - BLOCK_SIZE, (BATCH_SIZE,), generator=generator)
     x = torch.stack([d[i:i + BLOCK_SIZE] for i in ix])
     y = torch.stack([d[i + 1:i + 1 + BLOCK_SIZE] for i in ix])
     return x, y
@@ -147,9 +152,31 @@ if not args.json:
     print(f"vocab {len(chars)}, {sum(p.numel() for p in params):,} parameters, "
           f"torch {torch.__version__}, {args.threads} threads")
 
+eval_generator = torch.Generator().manual_seed(args.seed + 1)
+eval_seconds = 0.0
+
+
+@torch.no_grad()
+def mean_loss(split):
+    return sum(model(*get_batch(split, eval_generator)).item() for _ in range(args.eval_batches)) / args.eval_batches
+
+
+def evaluate(step):
+    global eval_seconds
+    t0 = time.perf_counter()
+    model.eval()
+    losses = mean_loss("train"), mean_loss("val")
+    model.train()
+    eval_seconds += time.perf_counter() - t0
+    if not args.json:
+        print(f"step {step}: train loss {losses[0]:.4f}, val loss {losses[1]:.4f}")
+
+
 model.train()
 train_seconds, t_last, it_last = 0.0, 0.0, 0
 for it in range(args.steps):
+    if args.eval_every and it % args.eval_every == 0:
+        evaluate(it)
     t0 = time.perf_counter()
     lr = get_lr(it)
     for group in optimizer.param_groups:
@@ -167,17 +194,15 @@ for it in range(args.steps):
         t_last, it_last = train_seconds, it + 1
 
 
-@torch.no_grad()
-def mean_loss(split):
-    return sum(model(*get_batch(split)).item() for _ in range(args.eval_batches)) / args.eval_batches
-
-
+t0 = time.perf_counter()
 model.eval()
 val_loss, train_loss = mean_loss("val"), mean_loss("train")
+eval_seconds += time.perf_counter() - t0
 result = {
     "peer": "pytorch", "torch": torch.__version__, "threads": args.threads,
     "steps": args.steps, "train_seconds": round(train_seconds, 3),
     "ms_per_step": round(1000 * train_seconds / max(args.steps, 1), 3),
+    "eval_seconds": round(eval_seconds, 3),
     "train_loss": round(train_loss, 4), "val_loss": round(val_loss, 4),
     "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
 }
@@ -187,5 +212,5 @@ else:
     print(f"{result['steps']} steps in {result['train_seconds']:.2f} s "
           f"({result['ms_per_step']:.2f} ms/step, {args.threads} threads)")
     print(f"train loss {train_loss:.4f}, val loss {val_loss:.4f} "
-          f"(mean over {args.eval_batches} batches each)")
+          f"(mean over {args.eval_batches} batches each); {eval_seconds:.2f} s evaluating")
     print(f"peak memory {result['peak_memory_mb']:.1f} MB (ru_maxrss)")

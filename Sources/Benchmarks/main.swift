@@ -230,8 +230,9 @@ struct DecodeBound {
     var tokensPerSecond: Double { gigabytesPerSecond * 1e3 / weightMegabytes }
 }
 
-/// Memory read bandwidth in GB/s on `threads` threads: the best of 7 passes that sum a 512 MB
-/// array (larger than any cache), each thread its own contiguous part, 8-float vectors.
+/// Memory read bandwidth in GB/s on `threads` threads: the best of 15 passes that sum a 512 MB
+/// array (larger than any cache), each thread its own contiguous part, 8-float vectors. (The
+/// best, not the median: on a shared machine the slow passes are other tenants' traffic.)
 func readBandwidth(threads: Int) -> Double {
     let count = 1 << 27
     let data = UnsafeMutablePointer<Float>.allocate(capacity: count)
@@ -242,7 +243,7 @@ func readBandwidth(threads: Int) -> Double {
     let memory = UncheckedPointers(data: data, sums: sums)
     var best = 0.0
     let clock = ContinuousClock()
-    for _ in 0..<7 {
+    for _ in 0..<15 {
         let elapsed = clock.measure {
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 let lower = count / threads * t / 8 * 8, upper = t == threads - 1 ? count : count / threads * (t + 1) / 8 * 8

@@ -31,9 +31,9 @@
 // (6 × 16 floats with AVX2's 8-lane vectors, 6 × 8 doubles) and, for each p,
 // loads two vectors of B, broadcasts six scalars of A and issues 12
 // multiply-adds. That is the most the 16 vector registers of AVX2 allow. On a
-// CPU with AVX-512 (32 registers of 16 floats) the tile is 12 × (2 vectors),
-// 12 × 32 floats in 24 registers (`microKernel12`; the width is chosen at
-// start, VectorWidth.swift). (The portable x86-64 build packs A already
+// CPU with AVX-512 (32 registers of 16 floats, or 8 doubles) the tile is
+// 12 × (2 vectors), 12 × 32 floats in 24 registers (`microKernel12`; the width
+// is chosen at start, VectorWidth.swift). (The portable x86-64 build packs A already
 // broadcast: see `packedALanes`.)
 //
 // Threads split the columns (or, for tall matrices, the rows) of C into
@@ -64,7 +64,9 @@ struct StridedMatrix<S> {
 }
 
 /// Depth of a packed slice: a 6×256 panel of A and a 256×16 panel of B fit in L1 together
-/// (in the portable x86-64 build, with A broadcast to vectors, 24 KB and 8 KB: just).
+/// (in the portable x86-64 build, with A broadcast to vectors, 24 KB and 8 KB: just; at 512
+/// bits, 12 KB of A and 32 KB of B, for a 48 KB L1 such as Zen 5's). It is the same at every
+/// width, because it decides the order of each sum: the widths give the same bits.
 let sliceDepth = 256
 /// Most rows in a packed block of A: 144×256 floats (144 KB; 576 KB broadcast) stay in L2. The
 /// rows are cut into equal blocks (128 rows make one block, not 120 + 8), so

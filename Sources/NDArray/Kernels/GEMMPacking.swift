@@ -16,7 +16,7 @@
 // Not here: packing into half precision, packing shared between threads.
 
 /// Packs A[rows, columns] (a block `height` × `depth`) as panels of `V.tileRows` (6 or 12) rows:
-/// panel r holds, for each p, the values A[r·6 + 0..<6, p] (or 12 of them); missing rows are 0.
+/// panel r holds, for each p, the values A[r·R + 0..<R, p] (R = `V.tileRows`); missing rows are 0.
 /// Where `packedALanes` is above 1, each value is written as a whole vector of copies.
 @inline(__always)
 func packA<V: GEMMVector>(_ a: StridedMatrix<V.Scalar>, rows i0: Int, _ height: Int, columns p0: Int, _ depth: Int,
@@ -139,7 +139,7 @@ func packB<V: GEMMVector>(_ b: StridedMatrix<V.Scalar>, rows p0: Int, _ depth: I
 @usableFromInline
 protocol GEMMVector: SIMD where Scalar: BinaryFloatingPoint {
     /// Rows of the micro-kernel's tile of C: 6 (12 accumulators, for 16 registers), or 12 for
-    /// 16-lane vectors (24 accumulators, for AVX-512's 32 registers).
+    /// 512-bit vectors (24 accumulators, for AVX-512's 32 registers).
     static var tileRows: Int { get }
     /// Reads `scalarCount` vectors, `rowBytes` apart, and writes their transpose
     /// the same way: out-vector i holds lane i of every in-vector, in order.
@@ -151,9 +151,12 @@ protocol GEMMVector: SIMD where Scalar: BinaryFloatingPoint {
 // the bits of an element's (vector, lane) address right by one, so log2(w)
 // deals move element (r, c) to (c, r). The compiler turns each into shuffles.
 
-extension SIMD16: GEMMVector where Scalar: BinaryFloatingPoint {
-    @inline(__always) @usableFromInline static var tileRows: Int { 12 }
+extension GEMMVector {
+    /// 12 rows for 512-bit vectors (16 floats, 8 doubles), 6 for narrower ones.
+    @inline(__always) @usableFromInline static var tileRows: Int { MemoryLayout<Self>.size == 64 ? 12 : 6 }
+}
 
+extension SIMD16: GEMMVector where Scalar: BinaryFloatingPoint {
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
@@ -178,8 +181,6 @@ extension SIMD16: GEMMVector where Scalar: BinaryFloatingPoint {
 }
 
 extension SIMD8: GEMMVector where Scalar: BinaryFloatingPoint {
-    @inline(__always) @usableFromInline static var tileRows: Int { 6 }
-
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
@@ -198,8 +199,6 @@ extension SIMD8: GEMMVector where Scalar: BinaryFloatingPoint {
 }
 
 extension SIMD4: GEMMVector where Scalar: BinaryFloatingPoint {
-    @inline(__always) @usableFromInline static var tileRows: Int { 6 }
-
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,
@@ -216,8 +215,6 @@ extension SIMD4: GEMMVector where Scalar: BinaryFloatingPoint {
 }
 
 extension SIMD2: GEMMVector where Scalar: BinaryFloatingPoint {
-    @inline(__always) @usableFromInline static var tileRows: Int { 6 }
-
     @inline(__always)
     @usableFromInline
     static func transposeSquare(from source: UnsafeRawPointer, rowBytes: Int, to target: UnsafeMutableRawPointer,

@@ -10,13 +10,18 @@
 // kernel is one 512-bit register per vector and holds a 12 × 32 tile of C in
 // 24 of its 32 registers; with AVX2 the 8-float kernel holds 6 × 16 in 12 of
 // 16. At start the 512-bit kernel is chosen when the CPU has AVX-512 and the
-// build compiled for it (it fuses multiply-adds); anything else takes 256.
+// build is native (it fuses multiply-adds); anything else takes 256. (A native
+// binary is meant for CPUs like the one that built it: one built on an AVX2
+// machine and run on an AVX-512 one would choose 512 bits and run the wide
+// kernel as pairs of 256-bit halves, slowly; `NDARRAY_VECTOR_BITS=256` fixes
+// that, rebuilding fixes it better.)
 //
 // Both kernels sum every element of C in the same order (one lane per
 // element, over p, slice by slice), so the width never changes a result's
-// bits: the tests compare the two widths bit for bit on every machine (the
-// 16-float kernel runs as pairs of 256-bit halves on a CPU without AVX-512,
-// slower but the same arithmetic).
+// bits: the tests compare the two widths bit for bit in every native build
+// (the 16-float kernel runs as pairs of 256-bit halves on a CPU without
+// AVX-512, slower but the same arithmetic). The portable x86-64 build has one
+// kernel, 4-float SSE vectors, and ignores the width.
 //
 // Not here: wider vectors for the element-wise, row and matrix-vector kernels
 // (they stream memory, where 512-bit vectors measured no faster), and
@@ -29,15 +34,16 @@ import Foundation
 /// The vector width of NDArray's matrix-product kernel, and what the CPU offers.
 ///
 /// ```swift
-/// print(KernelVectors.summary)   // e.g. "AVX-512: 16 floats per vector, fused multiply-add"
+/// print(KernelVectors.summary)   // "16 floats per vector (512-bit; the CPU has AVX-512), fused multiply-add"
 /// let c = KernelVectors.withBits(256) { matmul(a, b) }   // the same bits as at 512
 /// ```
 public enum KernelVectors {
     /// The width of the vectors the matrix product uses: 256 (8 floats) or 512 (16 floats).
     ///
-    /// Defaults to 512 on a CPU with AVX-512 in a build that compiled for it, 256 otherwise, or to
+    /// Defaults to 512 on a CPU with AVX-512 in the native build, 256 otherwise, or to
     /// `NDARRAY_VECTOR_BITS` when set (read once; a value other than 256 or 512 stops the program
-    /// with a message naming it). Results do not depend on it.
+    /// with a message naming it). Results do not depend on it. The portable x86-64 build
+    /// (`--disable-default-traits`) always runs its 4-float SSE kernel.
     public static var bits: Int {
         get { setting.value }
         set {
@@ -84,10 +90,12 @@ public enum KernelVectors {
     /// whether multiply-adds are fused. For example "16 floats per vector (512-bit; the CPU has
     /// AVX-512), fused multiply-add".
     public static var summary: String {
-        let fused = buildUsesFusedMultiplyAdd
-            ? "fused multiply-add"
-            : "separate multiply and add (portable build)"
-        return "\(bits / 32) floats per vector (\(bits)-bit; the CPU has \(cpuVectors)), \(fused)"
+#if arch(x86_64) && !NDARRAY_NATIVE_FMA
+        return "4 floats per vector (128-bit SSE: the portable build; the CPU has \(cpuVectors)), "
+            + "separate multiply and add"
+#else
+        return "\(bits / 32) floats per vector (\(bits)-bit; the CPU has \(cpuVectors)), fused multiply-add"
+#endif
     }
 
     /// Reads `NDARRAY_VECTOR_BITS`: nil when unset, a message when it is not 256 or 512.

@@ -23,6 +23,9 @@
 // Not here: cumulative sums, sorting, median and quantiles, nan-ignoring variants.
 
 /// Folds runs of elements into one result; one reducer per reduction.
+///
+/// A large reduction folds different outputs on different threads, each with its own reducer:
+/// a conformance must keep its state in itself (a value type) and share nothing between folds.
 public protocol RunReducer {
     associatedtype Element: NDArrayScalar
     associatedtype Result: NDArrayScalar

@@ -68,15 +68,15 @@ func matmulChapter(_ p: Presenter) {
     p.step("Blocking: keep the data in the caches and the registers")
     // The tile this build's kernel uses: its width is chosen when the program starts (KernelVectors).
     let wide = KernelVectors.bits == 512
-    let rows = wide ? 12 : 6
     #if arch(x86_64) && !NDARRAY_NATIVE_FMA
-    let (width, registers, fused) = (8, "twelve 4-float SSE registers", "")
+    let (rows, width, registers, fused) = (6, 8, "twelve 4-float SSE registers", "")
     #elseif arch(x86_64)
-    let (width, registers, fused) = wide ? (32, "twenty-four 16-float AVX-512 registers", " fused")
-                                         : (16, "twelve 8-float AVX2 registers", " fused")
+    let (rows, width, registers, fused) = wide ? (12, 32, "twenty-four 16-float AVX-512 registers", " fused")
+                                               : (6, 16, "twelve 8-float AVX2 registers", " fused")
     #else
-    let (width, registers, fused) = wide ? (32, "twenty-four 16-float vectors (four NEON registers each)", " fused")
-                                         : (16, "twelve 8-float vectors (two NEON registers each)", " fused")
+    let (rows, width, registers, fused) = wide
+        ? (12, 32, "twenty-four 16-float vectors (four NEON registers each)", " fused")
+        : (6, 16, "twelve 8-float vectors (two NEON registers each)", " fused")
     #endif
     p.say("""
         The reordered loop still streams all of b through the CPU for every row of a: n rows
