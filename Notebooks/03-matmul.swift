@@ -334,8 +334,9 @@ printTimings(timings, flops: headFlops)
 // - `matmul` and its batch axes are in `Sources/NDArray/Operations/NDArray+MatMul.swift`,
 //   beside `matmulReference`, the plain product the tests hold the fast one to.
 // - The blocked kernel is `Sources/NDArray/Kernels/GEMM.swift`: blocks of 256 steps of k,
-//   up to 144 rows of A and 2048 columns of B, around a 6-row register tile; the threads
-//   split C between them there too.
+//   up to 144 rows of A and 2048 columns of B, around a register tile of 6 rows (12 with
+//   512-bit vectors) whose loop is in `GEMMMicroKernels.swift`; the threads split C between
+//   them there too.
 // - Packing, the step our kernel skips, is `Sources/NDArray/Kernels/GEMMPacking.swift`; one
 //   row of output at a time (a token during generation) takes `Sources/NDArray/Kernels/GEMV.swift`.
 // - `docs/Performance.md` explains the kernels, the two builds and how to benchmark them

@@ -294,20 +294,14 @@ func fmaPeak(threads: Int, bits: Int) -> Double {
     return best
 }
 
-/// Twelve chains c = c·a + b, fused where the build fuses (the kernels' `multiplyAdd`).
+/// Twelve chains c = c·a + b, with the kernels' own `multiplyAdd` (fused where the build fuses).
 @inline(never)
 func multiplyAddChains<V: SIMD>(_: V.Type, _ iterations: Int) -> Float where V.Scalar == Float {
     let a = V(repeating: 0.999), b = V(repeating: 0.001)
     var c0 = V(repeating: 1), c1 = V(repeating: 2), c2 = V(repeating: 3), c3 = V(repeating: 4)
     var c4 = V(repeating: 5), c5 = V(repeating: 6), c6 = V(repeating: 7), c7 = V(repeating: 8)
     var c8 = V(repeating: 9), c9 = V(repeating: 10), c10 = V(repeating: 11), c11 = V(repeating: 12)
-    @inline(__always) func step(_ c: V) -> V {
-#if arch(arm64) || NDARRAY_NATIVE_FMA
-        return b.addingProduct(c, a)
-#else
-        return b + c * a
-#endif
-    }
+    @inline(__always) func step(_ c: V) -> V { multiplyAdd(b, c, a) }
     for _ in 0..<iterations {
         c0 = step(c0); c1 = step(c1); c2 = step(c2); c3 = step(c3); c4 = step(c4); c5 = step(c5)
         c6 = step(c6); c7 = step(c7); c8 = step(c8); c9 = step(c9); c10 = step(c10); c11 = step(c11)

@@ -22,10 +22,10 @@
 // for two targets in one module); the vector width is chosen at run time
 // within a build (VectorWidth.swift).
 
-/// `c + a * b` lane by lane: fused where the build has FMA, separate otherwise.
-@inline(__always)
-@usableFromInline
-func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint {
+/// `c + a * b` lane by lane: fused where the build has FMA, separate otherwise (never a
+/// software fma call). Shapes: any SIMD vector, lane by lane.
+@inlinable @inline(__always)
+public func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint {
 #if arch(arm64) || NDARRAY_NATIVE_FMA
     return c.addingProduct(a, b)
 #else

@@ -40,29 +40,14 @@ public enum ComputeThreads {
     }
 
     /// The count when nothing was set: `NDARRAY_NUM_THREADS`, or the active processors.
-    public static let defaultCount: Int = {
-        switch threadCount(fromEnvironment: ProcessInfo.processInfo.environment["NDARRAY_NUM_THREADS"]) {
-        case .success(let count?): return count
-        case .success(nil): return Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        case .failure(let message):
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            exit(1)
-        }
-    }()
+    public static let defaultCount: Int =
+        environmentSetting("NDARRAY_NUM_THREADS", threadCount(fromEnvironment:))
+            ?? Swift.max(ProcessInfo.processInfo.activeProcessorCount, 1)
 
     /// Reads `NDARRAY_NUM_THREADS`: nil when unset, a message when it is not a positive integer.
-    static func threadCount(fromEnvironment text: String?) -> Result<Int?, ThreadCountError> {
-        guard let text else { return .success(nil) }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
-            return .failure(ThreadCountError(
-                description: "NDARRAY_NUM_THREADS=\"\(text)\" is not a positive integer (unset it to use every core)"))
-        }
-        return .success(value)
-    }
-
-    /// A thread count from the environment that cannot be used.
-    struct ThreadCountError: Error, CustomStringConvertible {
-        let description: String
+    static func threadCount(fromEnvironment text: String?) -> Result<Int?, EnvironmentSettingError> {
+        wholeNumber(text, named: "NDARRAY_NUM_THREADS", allowed: { $0 >= 1 },
+                    expected: "a positive integer (unset it to use every core)")
     }
 
     /// Runs `body` with `count` threads, then restores the previous count.
@@ -84,6 +69,34 @@ public enum ComputeThreads {
     }
 
     private static let setting = IntSetting { ComputeThreads.defaultCount }
+}
+
+/// A whole-number setting read from the environment (`NDARRAY_NUM_THREADS`, `NDARRAY_VECTOR_BITS`)
+/// that cannot be used.
+struct EnvironmentSettingError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Reads `text`, the value of the environment variable `name`: nil when unset, the number when
+/// `allowed`, else a message saying that it is not `expected`.
+func wholeNumber(_ text: String?, named name: String, allowed: (Int) -> Bool,
+                 expected: String) -> Result<Int?, EnvironmentSettingError> {
+    guard let text else { return .success(nil) }
+    guard let value = Int(text.trimmingCharacters(in: .whitespaces)), allowed(value) else {
+        return .failure(EnvironmentSettingError(description: "\(name)=\"\(text)\" is not \(expected)"))
+    }
+    return .success(value)
+}
+
+/// The environment variable `name` read by `read`: nil when unset; a value that cannot be used
+/// stops the program with its message (exit status 1).
+func environmentSetting(_ name: String, _ read: (String?) -> Result<Int?, EnvironmentSettingError>) -> Int? {
+    switch read(ProcessInfo.processInfo.environment[name]) {
+    case .success(let value): return value
+    case .failure(let error):
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(1)
+    }
 }
 
 /// A process-wide whole-number setting (threads, vector width): the value the program set,

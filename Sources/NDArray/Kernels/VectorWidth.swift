@@ -76,15 +76,9 @@ public enum KernelVectors {
     }()
 
     /// The width used when nothing was set: `NDARRAY_VECTOR_BITS`, or 512 where the CPU and the build allow it.
-    public static let defaultBits: Int = {
-        switch vectorBits(fromEnvironment: ProcessInfo.processInfo.environment["NDARRAY_VECTOR_BITS"]) {
-        case .success(let bits?): return bits
-        case .success(nil): return cpuVectors == "AVX-512" && buildUsesFusedMultiplyAdd ? 512 : 256
-        case .failure(let message):
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            exit(1)
-        }
-    }()
+    public static let defaultBits: Int =
+        environmentSetting("NDARRAY_VECTOR_BITS", vectorBits(fromEnvironment:))
+            ?? (cpuVectors == "AVX-512" && buildUsesFusedMultiplyAdd ? 512 : 256)
 
     /// One line for a benchmark's or a lesson's header: the width in use, what the CPU has, and
     /// whether multiply-adds are fused. For example "16 floats per vector (512-bit; the CPU has
@@ -99,18 +93,9 @@ public enum KernelVectors {
     }
 
     /// Reads `NDARRAY_VECTOR_BITS`: nil when unset, a message when it is not 256 or 512.
-    static func vectorBits(fromEnvironment text: String?) -> Result<Int?, VectorBitsError> {
-        guard let text else { return .success(nil) }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value == 256 || value == 512 else {
-            return .failure(VectorBitsError(
-                description: "NDARRAY_VECTOR_BITS=\"\(text)\" is not 256 or 512 (unset it to use the CPU's widest)"))
-        }
-        return .success(value)
-    }
-
-    /// A vector width from the environment that cannot be used.
-    struct VectorBitsError: Error, CustomStringConvertible {
-        let description: String
+    static func vectorBits(fromEnvironment text: String?) -> Result<Int?, EnvironmentSettingError> {
+        wholeNumber(text, named: "NDARRAY_VECTOR_BITS", allowed: { $0 == 256 || $0 == 512 },
+                    expected: "256 or 512 (unset it to use the CPU's widest)")
     }
 
     /// The CPU's feature flags, from /proc/cpuinfo (Linux) or sysctl (macOS); empty when unknown.

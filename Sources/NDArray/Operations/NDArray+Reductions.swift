@@ -67,6 +67,14 @@ extension NDArray {
         let out = result.storage.base, base = storage.base
         let outer = StridedWalk(shape: kept.map { shape[$0] }, strides: [kept.map { strides[$0] }])
         let outerLength = outer.runLength, outerStride = outer.runStride(0)
+        // One output: its runs folded in order (the same order on any thread).
+        func folded(from first: UnsafePointer<Scalar>) -> R.Result {
+            var fold = R()
+            for (k, runOffset) in runOffsets.enumerated() {
+                fold.fold(first + runOffset, count: runLength, stride: runStride, firstIndex: k * runLength)
+            }
+            return fold.result(count: reducedCount)
+        }
         let outputs = result.count
         if outputs >= 2 && outputs * reducedCount >= 2 * reductionParallelElements && ComputeThreads.count > 1 {
             // Large: the outputs are shared among threads, each folded whole by one of them in
@@ -78,14 +86,7 @@ extension NDArray {
             }
             firsts.withUnsafeBufferPointer { firsts in
                 parallelFor(outputs, grain: Swift.max(1, reductionParallelElements / Swift.max(reducedCount, 1))) { range in
-                    for i in range {
-                        var fold = R()
-                        for (k, runOffset) in runOffsets.enumerated() {
-                            fold.fold(base + firsts[i] + runOffset, count: runLength, stride: runStride,
-                                      firstIndex: k * runLength)
-                        }
-                        out[i] = fold.result(count: reducedCount)
-                    }
+                    for i in range { out[i] = folded(from: base + firsts[i]) }
                 }
             }
             return result
@@ -93,12 +94,7 @@ extension NDArray {
         var written = 0
         outer.forEachRun(from: [offset]) { position in
             for j in 0..<outerLength {
-                let first = base + position[0] + j * outerStride
-                var fold = R()
-                for (k, runOffset) in runOffsets.enumerated() {
-                    fold.fold(first + runOffset, count: runLength, stride: runStride, firstIndex: k * runLength)
-                }
-                out[written] = fold.result(count: reducedCount)
+                out[written] = folded(from: base + position[0] + j * outerStride)
                 written += 1
             }
         }
