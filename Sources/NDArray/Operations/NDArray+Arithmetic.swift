@@ -6,7 +6,9 @@
 //   -x, exp(x), log(x), sqrt(x), tanh(x), abs(x), round(x, decimals:), pow(x, y),
 //   maximum(x, y), minimum(x, y), clip(x, min: a, max: b)
 //
-// Every result is a new contiguous array; `+=` and friends write in place when
+// An array and a scalar go through the arrays' operators, the scalar as a 0-d
+// array broadcast to every element, so a large `x * 2` takes the same threaded
+// kernel as `x * y`. Every result is a new contiguous array; `+=` and friends write in place when
 // the left side is contiguous and its storage is not shared (else they build a
 // new array and assign it). Integer arithmetic wraps on overflow,
 // as in NumPy. `/` is defined for Float and Double only: convert integers
@@ -24,9 +26,9 @@ extension NDArray where Scalar: NDNumeric {
         zipMap("add", lhs, rhs) { Scalar.wrappingSum($0, $1) }
     }
     /// Adds `rhs` to every element. NumPy: `a + 2`.
-    @_disfavoredOverload @inlinable public static func + (lhs: NDArray, rhs: Scalar) -> NDArray { lhs.map { Scalar.wrappingSum($0, rhs) } }
+    @_disfavoredOverload @inlinable public static func + (lhs: NDArray, rhs: Scalar) -> NDArray { lhs + NDArray(rhs) }
     /// Adds `lhs` to every element. NumPy: `2 + a`.
-    @_disfavoredOverload @inlinable public static func + (lhs: Scalar, rhs: NDArray) -> NDArray { rhs.map { Scalar.wrappingSum(lhs, $0) } }
+    @_disfavoredOverload @inlinable public static func + (lhs: Scalar, rhs: NDArray) -> NDArray { NDArray(lhs) + rhs }
 
     /// Element-wise difference with broadcasting. NumPy: `a - b`.
     @inlinable
@@ -34,9 +36,9 @@ extension NDArray where Scalar: NDNumeric {
         zipMap("subtract", lhs, rhs) { Scalar.wrappingDifference($0, $1) }
     }
     /// Subtracts `rhs` from every element. NumPy: `a - 2`.
-    @_disfavoredOverload @inlinable public static func - (lhs: NDArray, rhs: Scalar) -> NDArray { lhs.map { Scalar.wrappingDifference($0, rhs) } }
+    @_disfavoredOverload @inlinable public static func - (lhs: NDArray, rhs: Scalar) -> NDArray { lhs - NDArray(rhs) }
     /// Subtracts every element from `lhs`. NumPy: `2 - a`.
-    @_disfavoredOverload @inlinable public static func - (lhs: Scalar, rhs: NDArray) -> NDArray { rhs.map { Scalar.wrappingDifference(lhs, $0) } }
+    @_disfavoredOverload @inlinable public static func - (lhs: Scalar, rhs: NDArray) -> NDArray { NDArray(lhs) - rhs }
 
     /// Element-wise product with broadcasting (not the matrix product: see `matmul`). NumPy: `a * b`.
     @inlinable
@@ -44,9 +46,9 @@ extension NDArray where Scalar: NDNumeric {
         zipMap("multiply", lhs, rhs) { Scalar.wrappingProduct($0, $1) }
     }
     /// Multiplies every element by `rhs`. NumPy: `a * 2`.
-    @_disfavoredOverload @inlinable public static func * (lhs: NDArray, rhs: Scalar) -> NDArray { lhs.map { Scalar.wrappingProduct($0, rhs) } }
+    @_disfavoredOverload @inlinable public static func * (lhs: NDArray, rhs: Scalar) -> NDArray { lhs * NDArray(rhs) }
     /// Multiplies every element by `lhs`. NumPy: `2 * a`.
-    @_disfavoredOverload @inlinable public static func * (lhs: Scalar, rhs: NDArray) -> NDArray { rhs.map { Scalar.wrappingProduct(lhs, $0) } }
+    @_disfavoredOverload @inlinable public static func * (lhs: Scalar, rhs: NDArray) -> NDArray { NDArray(lhs) * rhs }
 
     /// Adds `rhs`, broadcast to the shape of `lhs`, in place. NumPy: `a += b`.
     @inlinable
@@ -88,9 +90,9 @@ extension NDArray where Scalar: NDFloatingPoint {
     @inlinable
     public static func / (lhs: NDArray, rhs: NDArray) -> NDArray { zipMap("divide", lhs, rhs) { $0 / $1 } }
     /// Divides every element by `rhs`. NumPy: `a / 2`.
-    @_disfavoredOverload @inlinable public static func / (lhs: NDArray, rhs: Scalar) -> NDArray { lhs.map { $0 / rhs } }
+    @_disfavoredOverload @inlinable public static func / (lhs: NDArray, rhs: Scalar) -> NDArray { lhs / NDArray(rhs) }
     /// Divides `lhs` by every element. NumPy: `1 / a`.
-    @_disfavoredOverload @inlinable public static func / (lhs: Scalar, rhs: NDArray) -> NDArray { rhs.map { lhs / $0 } }
+    @_disfavoredOverload @inlinable public static func / (lhs: Scalar, rhs: NDArray) -> NDArray { NDArray(lhs) / rhs }
     /// Divides by `rhs`, broadcast to the shape of `lhs`, in place. NumPy: `a /= b`.
     @inlinable
     public static func /= (lhs: inout NDArray, rhs: NDArray) { lhs.formElementwise("divide", rhs) { $0 / $1 } }

@@ -246,7 +246,10 @@ extension NDArray where Scalar: NDNumeric {
 
     /// The sum over the leading axes `axes`, adding one contiguous row of the
     /// remaining axes at a time (NumPy's order for such sums), or nil when the
-    /// axes are not leading or the rows are not contiguous.
+    /// axes are not leading or the rows are not contiguous. A large sum shares
+    /// the columns among threads, in pieces of whole cache lines; each column
+    /// is still summed down the rows in order, so the bits never depend on the
+    /// thread count.
     @inlinable
     func sumByRows(axes: [Int], keepDims: Bool) -> NDArray? {
         let reduced = normalizeAxes(axes, ndim: ndim, shape: shape, operation: "sum").sorted()
@@ -259,11 +262,17 @@ extension NDArray where Scalar: NDNumeric {
         var result = NDArray.zeros(outShape)
         let rows = StridedWalk(shape: Array(shape[..<reduced.count]), strides: [Array(strides[..<reduced.count])])
         let rowsPerRun = rows.runLength, rowStep = rows.runStride(0), base = storage.base
+        let rowCount = shapeCount(Array(shape[..<reduced.count]))
+        let piece = Swift.max(1, 64 / MemoryLayout<Scalar>.stride)  // columns per cache line
+        let pieces = (rowLength + piece - 1) / piece
         result.withUnsafeMutableBufferPointer { out in
-            rows.forEachRun(from: [offset]) { position in
-                for r in 0..<rowsPerRun {
-                    let x = base + position[0] + r * rowStep
-                    for j in 0..<rowLength { out[j] = Scalar.wrappingSum(out[j], x[j]) }
+            parallelFor(pieces, grain: Swift.max(1, reductionParallelElements / Swift.max(rowCount * piece, 1))) { range in
+                let first = range.lowerBound * piece, end = Swift.min(range.upperBound * piece, rowLength)
+                rows.forEachRun(from: [offset]) { position in
+                    for r in 0..<rowsPerRun {
+                        let x = base + position[0] + r * rowStep
+                        for j in first..<end { out[j] = Scalar.wrappingSum(out[j], x[j]) }
+                    }
                 }
             }
         }
