@@ -125,16 +125,19 @@ final class KernelTests: XCTestCase {
     // MARK: Threads
 
     func checkSingleBlock() {
-        // Up to `blockRows` rows, B's rows are read in place unless their stride piles a
-        // strip onto few cache sets (`stripFitsInL2`: 1024 floats, 512 doubles); then they are packed.
+        // Up to `blockRows` rows, B's rows are read in place unless their stride piles a slice's
+        // strip onto few cache sets (`readsBInPlace`: 1024 floats or 512 doubles over a whole slice);
+        // then they are packed.
         var rng = SeededGenerator(seed: 17)
-        for (n, layout) in [(1000, "in place"), (1024, "packed (4 KB row stride)")] {
-            let a = NDArray<Float>.normal([blockRows, 20], using: &rng), b = NDArray<Float>.normal([20, n], using: &rng)
-            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: 20, "Float [\(blockRows), 20]·[20, \(n)], \(layout)")
+        for (n, k, layout) in [(1000, 20, "in place"), (1024, sliceDepth, "packed (4 KB row stride)")] {
+            XCTAssertEqual(readsBInPlace(rows: blockRows, rowBytes: 4 * n, depth: k, stripBytes: 64), layout == "in place")
+            let a = NDArray<Float>.normal([blockRows, k], using: &rng), b = NDArray<Float>.normal([k, n], using: &rng)
+            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "Float [\(blockRows), \(k)]·[\(k), \(n)], \(layout)")
         }
-        for (n, layout) in [(500, "in place"), (512, "packed (4 KB row stride)")] {
-            let a = NDArray<Double>.normal([blockRows, 20], using: &rng), b = NDArray<Double>.normal([20, n], using: &rng)
-            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: 20, "Double [\(blockRows), 20]·[20, \(n)], \(layout)")
+        for (n, k, layout) in [(500, 20, "in place"), (512, sliceDepth, "packed (4 KB row stride)")] {
+            XCTAssertEqual(readsBInPlace(rows: blockRows, rowBytes: 8 * n, depth: k, stripBytes: 64), layout == "in place")
+            let a = NDArray<Double>.normal([blockRows, k], using: &rng), b = NDArray<Double>.normal([k, n], using: &rng)
+            assertProduct(matmul(a, b), matches: matmulReference(a, b), depth: k, "Double [\(blockRows), \(k)]·[\(k), \(n)], \(layout)")
         }
         // Large enough for every loop level at once: row blocks, slices, panels, transposed packing.
         for (m, k, n) in [(2 * blockRows + 5, sliceDepth + 9, 40), (inPlaceRows + 1, sliceDepth + 1, panelColumns + 21)] {
@@ -184,6 +187,14 @@ final class KernelTests: XCTestCase {
         XCTAssertTrue(stripFitsInL2(rowBytes: 4000, rows: 256))
         XCTAssertTrue(stripFitsInL2(rowBytes: 4000, rows: 4096))
         XCTAssertFalse(stripFitsInL2(rowBytes: 65536, rows: 5))
+        // The whole rule: a few rows always read B in place; a block of rows only where its strip
+        // fits and spans whole cache lines; more rows than a block never.
+        XCTAssertTrue(readsBInPlace(rows: inPlaceRows, rowBytes: 4096, depth: 256, stripBytes: 32))
+        XCTAssertTrue(readsBInPlace(rows: blockRows, rowBytes: 3072, depth: 256, stripBytes: 64))
+        XCTAssertFalse(readsBInPlace(rows: blockRows, rowBytes: 2048, depth: 256, stripBytes: 64))
+        XCTAssertTrue(readsBInPlace(rows: blockRows, rowBytes: 2048, depth: 64, stripBytes: 64))
+        XCTAssertFalse(readsBInPlace(rows: blockRows, rowBytes: 3072, depth: 256, stripBytes: 32))
+        XCTAssertFalse(readsBInPlace(rows: blockRows + 1, rowBytes: 3072, depth: 256, stripBytes: 64))
     }
 
     func testReductionsShareTheirRowsAmongThreadsAndKeepTheirBits() {

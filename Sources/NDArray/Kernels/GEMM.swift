@@ -215,10 +215,9 @@ func blockedGEMM<V: GEMMVector>(m: Int, n: Int, k: Int, _ a: StridedMatrix<V.Sca
     // would miss (`stripFitsInL2`) — and a strip spans whole cache lines (the portable
     // build's 8-float strips would fetch each line twice). Edge panels are still
     // packed (zero padding).
-    let rowBytes = b.rowStride * MemoryLayout<S>.stride
     let bInPlace = b.columnStride == 1
-        && (m <= inPlaceRows
-            || (m <= blockRows && stripFitsInL2(rowBytes: rowBytes, rows: kcMax) && nr * MemoryLayout<S>.stride >= 64))
+        && readsBInPlace(rows: m, rowBytes: b.rowStride * MemoryLayout<S>.stride, depth: kcMax,
+                         stripBytes: nr * MemoryLayout<S>.stride)
     for jc in stride(from: 0, to: n, by: panelColumns) {
         let nc = Swift.min(panelColumns, n - jc)
         for pc in stride(from: 0, to: k, by: sliceDepth) {
@@ -333,12 +332,23 @@ final class ScratchPool: @unchecked Sendable {
     }
 }
 
+/// Whether the blocked loops read B's contiguous rows where they lie rather than packing
+/// them, for a product of `rows` rows of A, B's rows `rowBytes` apart, slices `depth` deep
+/// and strips `stripBytes` wide (see `blockedGEMM`).
+@inline(__always)
+func readsBInPlace(rows: Int, rowBytes: Int, depth: Int, stripBytes: Int) -> Bool {
+    rows <= inPlaceRows
+        || (rows <= blockRows && stripBytes >= 64 && stripFitsInL2(rowBytes: rowBytes, rows: depth))
+}
+
 /// Whether `rows` cache lines, `rowBytes` apart (a strip of B read in place), spread over
-/// enough sets of a 512 KB, 8-way L2 (1024 sets of 64-byte lines) to stay in it with room to
+/// enough sets of a 512 KB, 8-way L2 with 64-byte lines (1024 sets, as on AMD's Zen 2 to 4;
+/// on other CPUs the guess is rougher, which costs only speed) to stay in it with room to
 /// spare. A cache places a line by its address's bits above the line: rows 2 KB apart land on
 /// one set in 32 (32 sets, 256 lines: a strip of 256 rows evicts itself), 3 KB apart on one in
-/// 16 (512 lines), a stride of no power of two on all of them. Measured on
-/// [768×128]ᵀ·[768×512] (B's rows 2 KB apart): 70 GFLOP/s in place, 89 packed.
+/// 16 (512 lines); rows reach every set only when the largest power of two dividing the
+/// stride is 64 bytes or less. Measured on [768×128]ᵀ·[768×512] (B's rows 2 KB apart):
+/// 70 GFLOP/s in place, 89 packed.
 @inline(__always)
 func stripFitsInL2(rowBytes: Int, rows: Int) -> Bool {
     let lineBytes = 64, sets = 1024, ways = 8

@@ -186,12 +186,12 @@ where V.Scalar: BinaryFloatingPoint {
 }
 
 /// Asks the cache for a tile of C about to be written: `rows` rows of `bytes`, `ldc` elements
-/// apart (the first and the last byte of each row, which may straddle two cache lines).
+/// apart; every 64-byte line each row touches (a row need not start on a line).
 @inline(__always)
 func prefetchTile<S>(_ c: UnsafeMutablePointer<S>, _ ldc: Int, rows: Int, bytes: Int) {
     for r in 0..<rows {
         let row = UnsafeRawPointer(c + r * ldc)
-        llvmPrefetch(row, 1, 3, 1)
+        for offset in stride(from: 0, to: bytes, by: 64) { llvmPrefetch(row + offset, 1, 3, 1) }
         llvmPrefetch(row + (bytes - 1), 1, 3, 1)
     }
 }
@@ -201,4 +201,4 @@ func prefetchTile<S>(_ c: UnsafeMutablePointer<S>, _ ldc: Int, rows: Int, bytes:
 /// faults, whatever the address. Arguments: the address; 1 = about to be written; 3 = keep in
 /// every cache level; 1 = the data cache.
 @_silgen_name("llvm.prefetch.p0")
-func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cache: Int32)
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cache: Int32)
