@@ -251,4 +251,37 @@ final class ModelVariantTests: XCTestCase {
             guard case .unsupported? = error as? CheckpointError else { return XCTFail("\(error)") }
         }
     }
+
+    func testTheGPT2LayoutRefusesWhatItCannotHoldNamingEachDifference() throws {
+        // Each of these once went wrong: no attention biases wrote a folder that loads in neither
+        // library, and an activation GPT-2 has no name for trapped.
+        let base = GPTConfig(vocabSize: 19, maxSeqLen: 8, numLayers: 1, numHeads: 2, hiddenDim: 8, ffnDim: 16)
+        var noAttentionBias = base, sigmoid = base, several = base
+        noAttentionBias.attentionBias = false
+        sigmoid.activation = .sigmoid
+        several.activation = .tanh
+        several.normPlacement = .post
+        several.positionEncoding = .rotary
+        let cases: [(GPTConfig, [String])] = [
+            (noAttentionBias, ["no biases in attention"]),
+            (sigmoid, ["the activation sigmoid"]),
+            (several, ["rotary positions", "post-norm", "the activation tanh"]),
+        ]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpt2-refused-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (config, phrases) in cases {
+            var rng = SeededGenerator(seed: 3)
+            let model = GPTModel<Float>(config: config, using: &rng)
+            XCTAssertThrowsError(try model.saveHuggingFaceGPT2(to: folder)) { error in
+                guard case .unsupported(let reason)? = error as? CheckpointError else { return XCTFail("\(error)") }
+                for phrase in phrases { XCTAssertTrue(reason.contains(phrase), "\(reason) does not say \(phrase)") }
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "a refused model wrote a folder")
+        }
+        // GPT-2's own kind is still written, and loads back to the same weights.
+        var rng = SeededGenerator(seed: 3)
+        let model = GPTModel<Float>(config: base, using: &rng)
+        try model.saveHuggingFaceGPT2(to: folder)
+        XCTAssertEqual(try GPTModel<Float>.load(from: folder).namedParameters.map(\.1), model.namedParameters.map(\.1))
+    }
 }

@@ -133,13 +133,22 @@ extension GPTModel {
 
     /// Writes a Hugging Face GPT-2 folder into `directory`: model.safetensors ("transformer."
     /// names, Conv1D weights [in, out], no lm_head.weight when tied) and config.json, each atomically.
-    /// `GPT2LMHeadModel.from_pretrained(directory)` reads it. Throws `.unsupported` unless the model
-    /// is GPT-2's kind: learned positions, pre-norm, standard feed-forward, biases.
+    /// `GPT2LMHeadModel.from_pretrained(directory)` reads it. Throws `.unsupported`, naming every
+    /// difference, unless the model is GPT-2's kind: learned positions, pre-norm, a standard
+    /// feed-forward network with an activation GPT-2's config can name, and biases everywhere
+    /// (attention's too).
     public func saveHuggingFaceGPT2(to directory: URL) throws {
-        if config.positionEncoding != .learned || config.normPlacement != .pre || config.ffnVariant != .standard
-            || !config.bias {
-            throw CheckpointError.unsupported(reason: "the GPT-2 layout needs learned positions, pre-norm, a standard "
-                                              + "feed-forward network and biases")
+        let activation = ["geluTanh": "gelu_new", "gelu": "gelu", "relu": "relu", "silu": "silu"][config.activation.rawValue]
+        var differences: [String] = []
+        if config.positionEncoding != .learned { differences.append("\(config.positionEncoding) positions, not learned ones") }
+        if config.normPlacement != .pre { differences.append("post-norm, not pre-norm") }
+        if config.ffnVariant != .standard { differences.append("a \(config.ffnVariant) feed-forward network, not the standard one") }
+        if activation == nil { differences.append("the activation \(config.activation.rawValue), which GPT-2's config cannot name") }
+        if !config.bias { differences.append("no biases") }
+        if config.bias && config.attentionBias == false { differences.append("no biases in attention") }
+        if !differences.isEmpty {
+            throw CheckpointError.unsupported(reason: "the GPT-2 layout cannot hold this model: "
+                                              + differences.joined(separator: "; "))
         }
         try createDirectory(directory)
         var tensors: [(String, NDArray<Scalar>)] = []
@@ -148,11 +157,10 @@ extension GPTModel {
             tensors.append((target, transposed ? value.T.contiguous() : value))
         }
         try SafeTensorsFile.write(tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent("model.safetensors"))
-        let activation = ["geluTanh": "gelu_new", "gelu": "gelu", "relu": "relu", "silu": "silu"][config.activation.rawValue]!
         let json: [String: Any] = [
             "model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": config.vocabSize,
             "n_positions": config.maxSeqLen, "n_embd": config.hiddenDim, "n_layer": config.numLayers,
-            "n_head": config.numHeads, "n_inner": config.ffnDim, "activation_function": activation,
+            "n_head": config.numHeads, "n_inner": config.ffnDim, "activation_function": activation!,
             "layer_norm_epsilon": config.layerNormEps, "tie_word_embeddings": config.tieWeights,
             "resid_pdrop": config.dropout, "embd_pdrop": config.dropout, "attn_pdrop": config.dropout,
         ]
