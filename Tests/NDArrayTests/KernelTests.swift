@@ -187,6 +187,9 @@ final class KernelTests: XCTestCase {
         XCTAssertTrue(stripFitsInL2(rowBytes: 4000, rows: 256))
         XCTAssertTrue(stripFitsInL2(rowBytes: 4000, rows: 4096))
         XCTAssertFalse(stripFitsInL2(rowBytes: 65536, rows: 5))
+        XCTAssertFalse(stripFitsInL2(rowBytes: -2048, rows: 256))   // a reversed view: the same sets
+        XCTAssertTrue(stripFitsInL2(rowBytes: -3072, rows: 256))
+        XCTAssertFalse(stripFitsInL2(rowBytes: 0, rows: 16))        // every row on one line
         // The whole rule: a few rows always read B in place; a block of rows only where its strip
         // fits and spans whole cache lines; more rows than a block never.
         XCTAssertTrue(readsBInPlace(rows: inPlaceRows, rowBytes: 4096, depth: 256, stripBytes: 32))
@@ -454,7 +457,7 @@ final class KernelTests: XCTestCase {
             XCTAssertEqual(product[i], os[i] * others[i], "odd * other at \(i)")
             XCTAssertEqual(fromTwo[i], 2 - os[i], "2 - odd at \(i)")
         }
-        // An array and a scalar, on either side, take the same kernel: the bits of the scalar loop.
+        // An array and a scalar variable, on either side: the bits of the scalar loop.
         let three: Float = 3
         let withScalars: [(String, NDArray<Float>, (Float) -> Float)] = [
             ("odd + 3", odd + three, { $0 + 3 }), ("3 + odd", three + odd, { 3 + $0 }),

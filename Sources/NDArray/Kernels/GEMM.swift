@@ -346,15 +346,15 @@ func readsBInPlace(rows: Int, rowBytes: Int, depth: Int, stripBytes: Int) -> Boo
 /// on other CPUs the guess is rougher, which costs only speed) to stay in it with room to
 /// spare. A cache places a line by its address's bits above the line: rows 2 KB apart land on
 /// one set in 32 (32 sets, 256 lines: a strip of 256 rows evicts itself), 3 KB apart on one in
-/// 16 (512 lines); rows reach every set only when the largest power of two dividing the
-/// stride is 64 bytes or less. Measured on [768×128]ᵀ·[768×512] (B's rows 2 KB apart):
-/// 70 GFLOP/s in place, 89 packed.
+/// 16 (512 lines): the largest power of two dividing the stride (its lowest set bit, for a
+/// reversed view's negative stride too) is the step between the sets reached, so rows reach
+/// every set only when it is 64 bytes or less. Measured on [768×128]ᵀ·[768×512] (B's rows
+/// 2 KB apart): 70 GFLOP/s in place, 89 packed.
 @inline(__always)
 func stripFitsInL2(rowBytes: Int, rows: Int) -> Bool {
     let lineBytes = 64, sets = 1024, ways = 8
-    var a = rowBytes, b = sets * lineBytes  // gcd: the part of the stride the set index ignores
-    while b != 0 { (a, b) = (b, a % b) }
-    let setsReached = Swift.min(sets, sets * lineBytes / Swift.max(a, 1))
+    let step = rowBytes == 0 ? sets * lineBytes : Swift.min(rowBytes & -rowBytes, sets * lineBytes)
+    let setsReached = Swift.min(sets, sets * lineBytes / step)
     return setsReached * ways >= 2 * rows
 }
 

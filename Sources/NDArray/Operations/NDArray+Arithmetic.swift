@@ -7,8 +7,9 @@
 //   maximum(x, y), minimum(x, y), clip(x, min: a, max: b)
 //
 // An array and a scalar go through the arrays' operators, the scalar as a 0-d
-// array broadcast to every element, so a large `x * 2` takes the same threaded
-// kernel as `x * y`. Every result is a new contiguous array; `+=` and friends write in place when
+// array broadcast to every element, so a large `x * s` takes the same threaded
+// kernel as `x * y` (a literal, `x * 2`, is a 0-d array already). Every result
+// is a new contiguous array; `+=` and friends write in place when
 // the left side is contiguous and its storage is not shared (else they build a
 // new array and assign it). Integer arithmetic wraps on overflow,
 // as in NumPy. `/` is defined for Float and Double only: convert integers
