@@ -3,6 +3,8 @@
 // bad input from outside. Never a stack trace.
 
 import Foundation
+import GPT
+import NDArray
 import XCTest
 
 final class CommandErrorTests: XCTestCase {
@@ -96,6 +98,69 @@ final class CommandErrorTests: XCTestCase {
         try expect(["generate", run.path], status: 1, "\(run.path): its vocabulary has no newline to start from: give --prompt TEXT")
     }
 
+    func testInitFromAndExportRefuseBadInputByName() throws {
+        let work = try temporaryFolder("walkthrough-handoff-errors")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let text = tinyCheckpoint.text.path, folder = tinyCheckpoint.folder.path, gpt2 = gpt2Folder.path
+        let out = work.appendingPathComponent("never-written").path
+        // Flags: exit 2, naming each.
+        try expect(["train", text, "--out", out, "--init-from", gpt2, "--layers", "3", "--tokenizer", "bpe"], status: 2,
+                   "--init-from takes the architecture and the tokenizer from its checkpoint; --layers, --tokenizer would change them")
+        try expect(["train", text, "--out", out, "--init-from", gpt2, "--preset", "tiny"], status: 2, "--preset tiny would change them")
+        try expect(["train", text, "--out", out, "--preset", "finetune"], status: 2,
+                   "--preset finetune fine-tunes a trained model: give --init-from DIR")
+        try expect(["train", text, "--out", out, "--init-from", gpt2, "--context", "128"], status: 2,
+                   "--context 128 is longer than the context of \(gpt2)'s model (64 positions)")
+        try expect(["train", text, "--out", folder, "--resume", "--init-from", gpt2], status: 2, "--init-from cannot change them")
+        try expect(["export", folder], status: 2, "--to DIR is required")
+        try expect(["export", folder, "--to", out, "--format", "onnx"], status: 2, "--format onnx: expected huggingface or gptfromscratch")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a usage error wrote \(out)")
+
+        // Folders and texts: exit 1, naming what is wrong.
+        let empty = work.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        try expect(["train", text, "--out", out, "--init-from", empty.path], status: 1, "config.json is missing")
+        try expect(["train", text, "--out", out, "--init-from", out], status: 1, "\(out): no such file or folder")
+        try expect(["export", empty.path, "--to", out], status: 1, "config.json is missing")
+        let zebra = work.appendingPathComponent("zebra.txt")
+        try (trainingText + "Zebra\n").write(to: zebra, atomically: true, encoding: .utf8)
+        try expect(["train", zebra.path, "--out", out, "--init-from", folder], status: 1,
+                   "\(zebra.path) cannot be encoded with the tokenizer of \(folder): ")
+        // A tokenizer larger than the model's vocabulary.
+        let mismatched = work.appendingPathComponent("mismatched")
+        try FileManager.default.copyItem(at: tinyCheckpoint.folder, to: mismatched)
+        try CharTokenizer(text: trainingText + "XYZ").write(to: mismatched.appendingPathComponent("char_tokenizer.json"))
+        try expect(["train", text, "--out", out, "--init-from", mismatched.path], status: 1,
+                   "the tokenizer has 21 tokens but the model only 18 (V)")
+        try expect(["export", mismatched.path, "--to", out], status: 1, "the tokenizer has 21 tokens but the model only 18 (V)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a refused run wrote \(out)")
+
+        // What GPT-2's layout cannot hold: rotary positions; a character beyond ASCII.
+        let rotary = work.appendingPathComponent("rotary")
+        var rng = SeededGenerator(seed: 1)
+        try GPTModel<Float>(config: GPTConfig(vocabSize: 18, maxSeqLen: 16, numLayers: 1, numHeads: 2, hiddenDim: 16,
+                                              positionEncoding: .rotary), using: &rng).save(to: rotary)
+        try CharTokenizer(text: trainingText).write(to: rotary.appendingPathComponent("char_tokenizer.json"))
+        try expect(["export", rotary.path, "--to", out], status: 1, "cannot be exported in GPT-2's layout: checkpoint: "
+                       + "the GPT-2 layout cannot hold this model: rotary positions, not learned ones")
+        let accented = work.appendingPathComponent("accented")
+        try FileManager.default.copyItem(at: tinyCheckpoint.folder, to: accented)
+        let characters = CharTokenizer(text: trainingText).characters.map { $0 == "w" ? "é" : $0 }
+        try CharTokenizer(characters: characters).write(to: accented.appendingPathComponent("char_tokenizer.json"))
+        try expect(["export", accented.path, "--to", out], status: 1, "character tokenizer cannot be written as GPT-2's")
+        try expect(["export", accented.path, "--to", out], status: 1, "the character \"é\" (U+00E9) (id 17) is 2 bytes of UTF-8")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a refused export wrote \(out)")
+        // Never over anything: a file, or a folder with something in it.
+        try expect(["export", folder, "--to", text], status: 1, "--to \(text): a file is there, not a folder")
+        let occupied = work.appendingPathComponent("occupied")
+        try FileManager.default.createDirectory(at: occupied, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: occupied.appendingPathComponent("notes.txt"))
+        try expect(["export", folder, "--to", occupied.path], status: 1, "is not empty (notes.txt…)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: occupied.path), ["notes.txt"])
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: work.path).contains { $0.hasPrefix(".") },
+                       "a refused export left its staging folder")
+    }
+
     func testMissingAndUnreadableInputExits1NamingTheFile() throws {
         let work = try temporaryFolder("walkthrough-errors")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -138,7 +203,7 @@ final class CommandErrorTests: XCTestCase {
         for file in ["config.json", "model.safetensors"] {
             try FileManager.default.copyItem(at: tinyCheckpoint.folder.appendingPathComponent(file), to: bare.appendingPathComponent(file))
         }
-        try expect(["generate", bare.path], status: 1, "no tokenizer: expected char_tokenizer.json, or vocab.json and merges.txt")
+        try expect(["generate", bare.path], status: 1, "no tokenizer: expected char_tokenizer.json, vocab.json and merges.txt, or tokenizer.json")
     }
 
     func testACheckpointThatDoesNotMatchItsConfigNamesTheTensor() throws {

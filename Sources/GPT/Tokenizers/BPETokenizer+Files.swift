@@ -102,18 +102,7 @@ extension BPETokenizer {
     /// vocab.json: one JSON object of token → integer id (an integer in 0…2³¹ − 1, as the Rust
     /// tokenizers library's u32 ids; each token once).
     static func readVocabulary(_ url: URL) throws(TokenizerError) -> [String: Int] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .fileAccess(file: url.path, reason: error.localizedDescription)
-        }
-        let document: JSONDocument
-        do {
-            document = try JSONDocument(parsing: data)
-        } catch {
-            throw .malformedFile(file: url.path, line: error.line, problem: "not valid JSON: column \(error.column): \(error.problem)")
-        }
+        let document = try readJSONFile(url)
         guard case .object(let members) = document.root.kind else {
             throw .malformedFile(file: url.path, line: nil,
                                  problem: "expected a JSON object of token → integer id, found \(document.root.found)")

@@ -143,16 +143,9 @@ public struct CharTokenizer: Sendable, Equatable, Codable {
     ///   `TokenizerError.malformedFile` when it is not such a JSON file (not JSON, an
     ///   entry that is not exactly one character, a duplicate, …).
     public init(contentsOf url: URL) throws(TokenizerError) {
-        let data: Data
+        let document = try readJSONFile(url)
         do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .fileAccess(file: url.path, reason: error.localizedDescription)
-        }
-        do {
-            self = try JSONDocument(parsing: data).decode(CharTokenizer.self)
-        } catch let error as JSONSyntaxError {
-            throw .malformedFile(file: url.path, line: error.line, problem: "not valid JSON: column \(error.column): \(error.problem)")
+            self = try document.decode(CharTokenizer.self)
         } catch let error as JSONFieldError {
             throw .malformedFile(file: url.path, line: nil, problem: error.description)
         } catch let error as TokenizerError {

@@ -8,8 +8,10 @@
 // sample, a download), so every one of these throws rather than traps, and
 // each message names the character, id, file, line and what is wrong.
 //
-// Depends on: nothing.
+// Depends on: JSON.swift (readJSONFile, the one reader of the tokenizers' JSON files).
 // Not here: the checks themselves (CharTokenizer.swift, BPETokenizer.swift).
+
+import Foundation
 
 /// What went wrong when encoding, decoding, loading or saving a tokenizer.
 public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -49,5 +51,21 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
         let hex = String(scalar.value, radix: 16, uppercase: true)
         let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         return "\"\(scalar.escaped(asASCII: false))\" (\(code))"
+    }
+}
+
+/// The JSON document in the tokenizer file at `url` (read strictly: see JSON.swift).
+/// - Throws: `.fileAccess` when it cannot be read, `.malformedFile` with the line and column of a syntax error.
+func readJSONFile(_ url: URL) throws(TokenizerError) -> JSONDocument {
+    let data: Data
+    do {
+        data = try Data(contentsOf: url)
+    } catch {
+        throw .fileAccess(file: url.path, reason: error.localizedDescription)
+    }
+    do {
+        return try JSONDocument(parsing: data)
+    } catch {
+        throw .malformedFile(file: url.path, line: error.line, problem: "not valid JSON: column \(error.column): \(error.problem)")
     }
 }

@@ -59,6 +59,19 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         return config
     }
 
+    /// nanoGPT's fine-tuning run (config/finetune_shakespeare.py) on a model of `contextLength`
+    /// positions: 20 steps of 1 window × 32 micro-batches, a constant learning rate of 3e-5,
+    /// AdamW β₂ 0.95 and weight decay 0.1, clip 1.0, evaluation every 5 steps on 40 batches, and a
+    /// checkpoint at each evaluation.
+    public static func finetune(contextLength: Int) -> TrainingConfig {
+        var config = TrainingConfig(steps: 20, batchSize: 1, contextLength: contextLength, schedule: .constant(3e-5))
+        config.gradientAccumulation = 32
+        config.evalEvery = 5
+        config.evalBatches = 40
+        config.checkpointEvery = 5
+        return config
+    }
+
     /// Why these settings cannot run, or nil.
     ///
     /// Every count has a bound, so that settings read from a file can neither overflow the

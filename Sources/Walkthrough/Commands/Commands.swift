@@ -1,6 +1,8 @@
 // Commands.swift — the walkthrough's tools for real work, beside the tour.
 //
 //   walkthrough train FILE --out DIR              a GPT trained on a text file (TrainCommand.swift)
+//   walkthrough train FILE --out DIR --init-from CHECKPOINT     fine-tuned from a checkpoint or GPT-2 folder
+//   walkthrough export RUN --to DIR               a checkpoint in Hugging Face's GPT-2 layout (ExportCommand.swift)
 //   walkthrough generate DIR --prompt TEXT        text from a checkpoint, streamed (GenerateCommand.swift)
 //   walkthrough attention DIR TEXT                each head's attention as heatmaps (AttentionCommand.swift)
 //   walkthrough tokenize TEXT --tokenizer DIR     ids, pieces and the BPE merge steps (vocab.json + merges.txt)
@@ -14,15 +16,17 @@
 // exits 1.
 //
 // Depends on: GPT (tokenizers, checkpoints).
-// Not here: the bodies of train, generate, attention and gradcheck (their own files).
+// Not here: the bodies of train, export, generate, attention and gradcheck (their own files).
 
 import Foundation
 import GPT
 
 /// The subcommands by name: what each does, and its body (given its arguments).
 let commands: [(name: String, summary: String, usage: String, run: @Sendable ([String]) -> Void)] = [
-    ("train", "train a GPT on a text file: checkpoints, evaluation, resume, the loss curve",
+    ("train", "train a GPT on a text file, or fine-tune a checkpoint (--init-from): evaluation, resume, the loss curve",
      trainUsage, trainCommand),
+    ("export", "a checkpoint in Hugging Face's GPT-2 layout, for PyTorch and transformers (docs/Handoff.md)",
+     exportUsage, exportCommand),
     ("generate", "text from a checkpoint (ours or Hugging Face GPT-2), streamed; --explain each step",
      generateUsage, generateCommand),
     ("attention", "every head's attention over a text, as heatmaps",

@@ -1,7 +1,9 @@
 // TokenizerFolder.swift — the tokenizer that sits in a checkpoint folder, beside the model.
 //
 //   folder/char_tokenizer.json          a character vocabulary (`walkthrough train --tokenizer char`)
-//   folder/vocab.json + merges.txt      byte-level BPE: ours (`--tokenizer bpe`) or a Hugging Face GPT-2 download
+//   folder/vocab.json + merges.txt      byte-level BPE: ours (`--tokenizer bpe`) or a Hugging Face GPT-2 download;
+//                                       or characters exported in GPT-2's layout (`walkthrough export`)
+//   folder/tokenizer.json               the same, as transformers 5's save_pretrained writes it
 //
 // The commands that read text (generate, attention) find whichever is there;
 // `train` writes one before its first step, so every checkpoint can be read back.
@@ -19,8 +21,11 @@ enum FolderTokenizer {
     /// The file name of a character vocabulary inside a checkpoint folder.
     static let characterFileName = "char_tokenizer.json"
 
-    /// The tokenizer saved in `folder`: char_tokenizer.json, else vocab.json + merges.txt.
-    /// - Throws: `TokenizerError` naming the file; `.fileAccess` when the folder has neither.
+    /// The tokenizer saved in `folder`: char_tokenizer.json, else vocab.json + merges.txt, else
+    /// tokenizer.json (transformers 5 saves GPT-2's tokenizer as that file alone). A byte-level
+    /// vocabulary of ASCII characters without merges (a character model exported by `export`) is
+    /// read back as characters.
+    /// - Throws: `TokenizerError` naming the file; `.fileAccess` when the folder has none of them.
     init(folder: URL) throws(TokenizerError) {
         let characters = folder.appendingPathComponent(Self.characterFileName)
         if FileManager.default.fileExists(atPath: characters.path) {
@@ -28,15 +33,40 @@ enum FolderTokenizer {
             return
         }
         let vocabulary = folder.appendingPathComponent("vocab.json")
-        guard FileManager.default.fileExists(atPath: vocabulary.path) else {
-            throw .fileAccess(file: folder.path, reason: "no tokenizer: expected \(Self.characterFileName), "
-                                  + "or vocab.json and merges.txt")
-        }
         let merges = folder.appendingPathComponent("merges.txt")
+        let tokenizerJSON = folder.appendingPathComponent("tokenizer.json")
+        if FileManager.default.fileExists(atPath: vocabulary.path) {
+            self = try Self.bpeOrCharacters(
+                bpe: { () throws(TokenizerError) in
+                    do throws(TokenizerError) {
+                        return try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges)
+                    } catch .invalidArgument {                   // a vocabulary without <|endoftext|>
+                        return try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges, specialTokens: [])
+                    }
+                },
+                characters: { () throws(TokenizerError) in
+                    try CharTokenizer(byteLevelVocabularyFile: vocabulary, mergesFile: merges)
+                })
+        } else if FileManager.default.fileExists(atPath: tokenizerJSON.path) {
+            self = try Self.bpeOrCharacters(bpe: { () throws(TokenizerError) in try BPETokenizer(tokenizerJSON: tokenizerJSON) },
+                                            characters: { () throws(TokenizerError) in
+                                                try CharTokenizer(byteLevelTokenizerJSON: tokenizerJSON)
+                                            })
+        } else {
+            throw .fileAccess(file: folder.path, reason: "no tokenizer: expected \(Self.characterFileName), "
+                                  + "vocab.json and merges.txt, or tokenizer.json")
+        }
+    }
+
+    /// The byte-level BPE `bpe` reads; when it fails, the character vocabulary `characters` reads (an
+    /// exported character model lacks most of the 256 bytes a BPE needs), else BPE's error.
+    static func bpeOrCharacters(bpe: () throws(TokenizerError) -> BPETokenizer,
+                                characters: () throws(TokenizerError) -> CharTokenizer) throws(TokenizerError) -> FolderTokenizer {
         do {
-            self = .bpe(try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges))
-        } catch .invalidArgument {                               // a vocabulary without <|endoftext|>
-            self = .bpe(try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges, specialTokens: []))
+            return .bpe(try bpe())
+        } catch let bpeError {
+            guard let vocabulary = try? characters() else { throw bpeError }
+            return .characters(vocabulary)
         }
     }
 
@@ -46,6 +76,24 @@ enum FolderTokenizer {
         case .characters(let tokenizer): try tokenizer.write(to: folder.appendingPathComponent(Self.characterFileName))
         case .bpe(let tokenizer): try tokenizer.write(to: folder)
         }
+    }
+
+    /// Writes the tokenizer as transformers' `GPT2TokenizerFast.from_pretrained(folder)` reads it,
+    /// each file atomically: vocab.json and merges.txt (a character vocabulary as the byte-level
+    /// stand-ins of its ASCII characters, without merges: CharTokenizer+ByteLevel.swift), and
+    /// tokenizer_config.json naming the special tokens (GPT-2's `<|endoftext|>` when the vocabulary
+    /// has it, else none, so transformers adds no token the model lacks) and the context length.
+    func saveForHuggingFace(to folder: URL, contextLength: Int) throws {
+        switch self {
+        case .characters(let tokenizer): try tokenizer.writeByteLevel(to: folder)
+        case .bpe(let tokenizer): try tokenizer.write(to: folder)
+        }
+        let special: Any = endOfText != nil ? "<|endoftext|>" : NSNull()
+        let config: [String: Any] = ["tokenizer_class": "GPT2Tokenizer", "model_max_length": contextLength,
+                                     "add_prefix_space": false, "bos_token": special, "eos_token": special,
+                                     "unk_token": special]
+        let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: folder.appendingPathComponent("tokenizer_config.json"), options: .atomic)
     }
 
     /// "characters" or "byte-level BPE", with the vocabulary's size.

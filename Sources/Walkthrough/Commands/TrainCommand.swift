@@ -3,6 +3,8 @@
 //   walkthrough train input.txt --out run                       nanoGPT's shakespeare-char run (2000 steps)
 //   walkthrough train input.txt --out run --tokenizer bpe --vocab-size 1024 --preset small --steps 500
 //   walkthrough train input.txt --out run --resume --steps 3000  on from run's last checkpoint, to step 3000
+//   walkthrough train input.txt --out ft --init-from gpt2 --preset finetune --context 256
+//                                                     GPT-2's weights and tokenizer, fine-tuned as nanoGPT does
 //
 // DIR receives the tokenizer first, then a checkpoint every --checkpoint-every
 // steps and at the end (training.safetensors to resume; model.safetensors and
@@ -18,17 +20,23 @@ import NDArray
 
 let trainUsage = """
     walkthrough train FILE --out DIR [options]
+           walkthrough train FILE --out DIR --init-from CHECKPOINT [--preset finetune] [--context N] [options]
            walkthrough train FILE --out DIR --resume [--steps N] [--threads N]
 
       FILE                  UTF-8 text to train on (the last 10% is the validation part)
       --out DIR             the checkpoint folder (created; never overwritten without --resume)
       --resume              continue the run saved in DIR (its settings; --steps N to train longer)
+      --init-from DIR       start from a checkpoint (ours, or a Hugging Face GPT-2 folder): its weights,
+                            architecture and tokenizer; --context N ≤ its context crops the position table,
+                            --dropout P changes its dropout; the model and tokenizer flags are refused
     tokenizer:
       --tokenizer KIND      char (default: the file's characters), bpe (trained on FILE), or a folder
                             with vocab.json + merges.txt or char_tokenizer.json
       --vocab-size N        BPE's vocabulary size, with --tokenizer bpe (default 512)
     model (a preset, then any of the flags):
-      --preset NAME         \(GPTConfig.presets.map(\.key).joined(separator: ", ")) (default shakespeare-char)
+      --preset NAME         \(GPTConfig.presets.map(\.key).joined(separator: ", ")) (default shakespeare-char);
+                            finetune, with --init-from: nanoGPT's fine-tuning run (20 steps of 1 × 32 windows,
+                            a constant lr 3e-5, evaluation and a checkpoint every 5 steps on 40 batches)
       --layers N  --heads N  --width N  --ffn N  --dropout P
       --context N           the context length T: the model's and the training windows' (default the preset's)
     training (default: nanoGPT's shakespeare-char run):
@@ -43,7 +51,7 @@ let trainUsage = """
 /// `train FILE --out DIR [options]`.
 func trainCommand(_ arguments: [String]) {
     let modelFlags: Set<String> = ["--preset", "--layers", "--heads", "--width", "--ffn", "--dropout", "--context"]
-    let runFlags: Set<String> = ["--tokenizer", "--vocab-size", "--batch-size", "--grad-accum", "--lr", "--min-lr",
+    let runFlags: Set<String> = ["--init-from", "--tokenizer", "--vocab-size", "--batch-size", "--grad-accum", "--lr", "--min-lr",
                                  "--warmup", "--decay-steps", "--weight-decay", "--clip", "--eval-every", "--eval-batches",
                                  "--checkpoint-every", "--log-every", "--seed"]
     let (positional, options) = parseOptions("train", arguments, known: modelFlags.union(runFlags)
@@ -54,6 +62,20 @@ func trainCommand(_ arguments: [String]) {
     if resume, let fixed = options.keys.filter({ modelFlags.contains($0) || runFlags.contains($0) }).sorted().first {
         commandUsageError("train", "--resume takes its settings from the checkpoint; \(fixed) cannot change them "
                               + "(only --steps and --threads can be given)")
+    }
+    if options["--init-from"] != nil {
+        // The architecture and the tokenizer are the checkpoint's: name every flag that would change them.
+        let fixed = ["--layers", "--heads", "--width", "--ffn", "--tokenizer", "--vocab-size"].filter { options[$0] != nil }
+            + (options["--preset"].map { $0 == "finetune" ? [] : ["--preset \($0)"] } ?? [])
+        if !fixed.isEmpty {
+            commandUsageError("train", "--init-from takes the architecture and the tokenizer from its checkpoint; "
+                                  + fixed.joined(separator: ", ") + " would change them"
+                                  + " (--context N can crop the context, --dropout P change the dropout, --preset finetune "
+                                  + "sets the training)")
+        }
+    } else if options["--preset"] == "finetune" {
+        commandUsageError("train", "--preset finetune fine-tunes a trained model: give --init-from DIR (a checkpoint of "
+                              + "ours or a Hugging Face GPT-2 folder)")
     }
     let steps = count("train", options, "--steps", in: (resume ? 0 : 1)...1_000_000_000)
     let threads = count("train", options, "--threads", in: 1...1024)
@@ -77,7 +99,9 @@ func trainCommand(_ arguments: [String]) {
 
     ComputeThreads.withCount(threads ?? ComputeThreads.defaultCount) {
         let trainer = resume ? resumeTrainer(folder: folder, text: text, steps: steps)
-                             : newTrainer(folder: folder, text: text, file: positional[0], options: options, steps: steps)
+            : options["--init-from"].map { initializedTrainer(from: $0, folder: folder, text: text, file: positional[0],
+                                                              options: options, steps: steps) }
+            ?? newTrainer(folder: folder, text: text, file: positional[0], options: options, steps: steps)
         let tokensPerStep = trainer.config.batchSize * trainer.config.contextLength * trainer.config.gradientAccumulation
         print("model: \(trainer.model.config.numLayers) layers, \(trainer.model.config.numHeads) heads, "
               + "C = \(trainer.model.config.hiddenDim), T = \(trainer.model.config.maxSeqLen), "
@@ -110,7 +134,8 @@ func trainCommand(_ arguments: [String]) {
                      trainer.evaluationSeconds))
         print("")
         print(trainer.lossCurve())
-        print("saved \(out) (step \(trainer.step)). Next: walkthrough generate \(out) --prompt TEXT")
+        print("saved \(out) (step \(trainer.step)). Next: walkthrough generate \(out) --prompt TEXT, "
+              + "or walkthrough export \(out) --to DIR for PyTorch and Hugging Face")
     }
 }
 
@@ -143,8 +168,53 @@ func newTrainer(folder: URL, text: String, file: String, options: [String: Strin
     if let context = count("train", options, "--context", in: 1...65_536) { model.maxSeqLen = context }
     if let problem = model.problem { commandUsageError("train", "the model cannot be built: \(problem)") }
 
-    var training = TrainingConfig.shakespeareChar
-    training.contextLength = model.maxSeqLen
+    var base = TrainingConfig.shakespeareChar
+    base.contextLength = model.maxSeqLen
+    let training = trainingSettings(options: options, base: base, steps: steps, model: model)
+    let data = dataset(tokens, training: training, file: file)
+    save(tokenizer, into: folder)
+    var rng = SeededGenerator(seed: training.seed)
+    return Trainer(model: GPTModel<Float>(config: model, using: &rng), data: data, config: training)
+}
+
+/// A run that starts from the checkpoint in `source` (ours or a Hugging Face GPT-2 folder): its weights,
+/// architecture and tokenizer, the context cropped to --context and the dropout set by --dropout; the
+/// training settings are --preset finetune's or a fresh run's, then the flags'.
+func initializedTrainer(from source: String, folder: URL, text: String, file: String, options: [String: String],
+                        steps: Int?) -> Trainer<Float> {
+    var (model, tokenizer) = loadCheckpoint("train", source)
+    let tokens: [Int]
+    do {
+        tokens = try tokenizer.encode(text)
+    } catch {
+        inputError("train", "\(file) cannot be encoded with the tokenizer of \(source): \(error)")
+    }
+    let available = model.config.maxSeqLen
+    let context = count("train", options, "--context", in: 1...65_536) ?? available
+    if context > available {
+        commandUsageError("train", "--context \(context) is longer than the context of \(source)'s model (\(available) "
+                              + "positions): it has no position it could use beyond \(available); give --context \(available) or less")
+    }
+    let cropped = context < available
+    model = model.cropped(toContext: context)
+    if let dropout = value("train", options, "--dropout", Double.self, where: { $0 >= 0 && $0 < 1 },
+                           expected: "a probability in [0, 1)") { model = model.withDropout(dropout) }
+    let finetune = options["--preset"] == "finetune"
+    var base = finetune ? TrainingConfig.finetune(contextLength: context) : .shakespeareChar
+    base.contextLength = context
+    let training = trainingSettings(options: options, base: base, steps: steps, model: model.config)
+    let data = dataset(tokens, training: training, file: file)
+    save(tokenizer, into: folder)
+    print("initialized from \(source)"
+          + (cropped ? ", the context cropped from \(available) to \(context) positions" : "")
+          + ", dropout \(model.config.dropout)" + (finetune ? "; nanoGPT's fine-tuning settings" : ""))
+    return Trainer(model: model, data: data, config: training)
+}
+
+/// The training settings: `base`, then the flags (a flag given wins). A constant learning rate in `base`
+/// stays constant (at --lr) unless --warmup, --min-lr or --decay-steps asks for the cosine.
+func trainingSettings(options: [String: String], base: TrainingConfig, steps: Int?, model: GPTConfig) -> TrainingConfig {
+    var training = base
     training.steps = steps ?? training.steps
     let stepCount = 0...1_000_000_000
     if let batch = count("train", options, "--batch-size", in: 1...65_536) { training.batchSize = batch }
@@ -152,14 +222,24 @@ func newTrainer(folder: URL, text: String, file: String, options: [String: Strin
         training.gradientAccumulation = accumulation
     }
     let nonNegative: (Double) -> Bool = { $0 >= 0 && $0.isFinite }
-    let rate = value("train", options, "--lr", Double.self, where: { $0 > 0 && $0.isFinite }, expected: "a positive number") ?? 1e-3
+    let baseRate: Double
+    switch base.schedule {
+    case .constant(let rate): baseRate = rate
+    case .warmupCosine(let maxLR, _, _, _): baseRate = maxLR
+    }
+    let rate = value("train", options, "--lr", Double.self, where: { $0 > 0 && $0.isFinite }, expected: "a positive number")
+        ?? baseRate
     let minRate = value("train", options, "--min-lr", Double.self, where: nonNegative, expected: "a number ≥ 0") ?? rate / 10
     if minRate > rate {
         commandUsageError("train", "--min-lr \(minRate) is above the learning rate \(rate) (--lr): the cosine goes down to it")
     }
     let warmup = count("train", options, "--warmup", in: stepCount) ?? min(100, training.steps / 10)
     let decay = count("train", options, "--decay-steps", in: stepCount) ?? training.steps
-    training.schedule = .warmupCosine(maxLR: rate, warmupSteps: warmup, decaySteps: decay, minLR: minRate)
+    if case .constant = base.schedule, ["--min-lr", "--warmup", "--decay-steps"].allSatisfy({ options[$0] == nil }) {
+        training.schedule = .constant(rate)
+    } else {
+        training.schedule = .warmupCosine(maxLR: rate, warmupSteps: warmup, decaySteps: decay, minLR: minRate)
+    }
     if let lambda = value("train", options, "--weight-decay", Double.self, where: nonNegative, expected: "a number ≥ 0") {
         training.weightDecay = lambda
     }
@@ -175,10 +255,14 @@ func newTrainer(folder: URL, text: String, file: String, options: [String: Strin
     if let problem = training.memoryProblem(for: model) {
         commandUsageError("train", problem + ": a smaller --batch-size (--grad-accum N keeps the tokens per step) or --context")
     }
+    return training
+}
 
-    let data: TokenDataset
+/// `tokens` cut into training and validation parts for `training`'s windows, or exits 1 saying which part
+/// of `file` is too short.
+func dataset(_ tokens: [Int], training: TrainingConfig, file: String) -> TokenDataset {
     do {
-        data = try TokenDataset(tokens: tokens, contextLength: training.contextLength)
+        return try TokenDataset(tokens: tokens, contextLength: training.contextLength)
     } catch TrainingError.notEnoughTokens(let split, let count, let needed) {
         inputError("train", "\(file): its \(split) part (the \(split == "train" ? "first 90%" : "last 10%")) is "
                        + "\(grouped(count)) tokens, and one window of --context \(training.contextLength) needs "
@@ -186,6 +270,10 @@ func newTrainer(folder: URL, text: String, file: String, options: [String: Strin
     } catch {
         inputError("train", "\(file): \(error)")
     }
+}
+
+/// Writes `tokenizer` into the run's `folder` (created), before the first step, so every checkpoint can be read back.
+func save(_ tokenizer: FolderTokenizer, into folder: URL) {
     do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try tokenizer.save(to: folder)
@@ -193,8 +281,6 @@ func newTrainer(folder: URL, text: String, file: String, options: [String: Strin
         inputError("train", "cannot write the tokenizer into \(folder.path): \(error)")
     }
     print("tokenizer: \(tokenizer.summary), saved in \(folder.path)")
-    var rng = SeededGenerator(seed: training.seed)
-    return Trainer(model: GPTModel<Float>(config: model, using: &rng), data: data, config: training)
 }
 
 /// The run saved in `folder`, on the same text, extended to `steps` when given.
