@@ -95,7 +95,8 @@ final class HandoffTests: XCTestCase {
         XCTAssertThrowsError(try BPETokenizer(tokenizerJSON: fixtureURL("handoff/char-saved/tokenizer.json"))) { error in
             XCTAssertTrue("\(error)".contains("a byte-level vocabulary needs all 256"), "\(error)")
         }
-        // What would cut a text otherwise than GPT-2 does is refused, naming it.
+        // What would cut a text otherwise than GPT-2 does is refused, naming it. (The fixture's post-processor is
+        // transformers' TemplateProcessing that adds nothing; the Hub's gpt2 has ByteLevel's: both are read.)
         let original = try String(contentsOf: fixtureURL("handoff/bpe-saved/tokenizer.json"), encoding: .utf8)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenizer-json-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -104,13 +105,27 @@ final class HandoffTests: XCTestCase {
         for (from, to, problem) in [("\"type\": \"BPE\"", "\"type\": \"WordPiece\"", "only BPE (GPT-2's) is read"),
                                     ("\"add_prefix_space\": false", "\"add_prefix_space\": true", "adds a prefix space"),
                                     ("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}", "a normalizer"),
-                                    ("\"id\": 0,", "\"id\": 284,", "tokens added beyond the BPE vocabulary")] {
+                                    ("\"id\": 0,", "\"id\": 284,", "tokens added beyond the BPE vocabulary"),
+                                    ("\"use_regex\": true", "\"use_regex\": false", "does not split with GPT-2's pattern"),
+                                    ("\"dropout\": null", "\"dropout\": 0.1", "\"dropout\" is 0.1"),
+                                    ("\"byte_fallback\": false", "\"byte_fallback\": true", "\"byte_fallback\" is true"),
+                                    ("\"ignore_merges\": false", "\"ignore_merges\": true", "\"ignore_merges\" is true"),
+                                    ("\"continuing_subword_prefix\": \"\"", "\"continuing_subword_prefix\": \"##\"",
+                                     "\"continuing_subword_prefix\" is \"##\""),
+                                    ("\"end_of_word_suffix\": \"\"", "\"end_of_word_suffix\": \"</w>\"", "\"end_of_word_suffix\""),
+                                    ("\"single\": [", "\"single\": [{\"SpecialToken\": {\"id\": \"<|endoftext|>\", \"type_id\": 0}}, ",
+                                     "the post-processor adds \"<|endoftext|>\""),
+                                    ("\"type\": \"TemplateProcessing\"", "\"type\": \"BertProcessing\"",
+                                     "the post-processor (\"BertProcessing\"")] {
             XCTAssertTrue(original.contains(from), from)
             try original.replacingOccurrences(of: from, with: to).write(to: file, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try BPETokenizer(tokenizerJSON: file)) { error in
                 XCTAssertTrue("\(error)".contains(problem), "\(from) → \(to): \(error)")
             }
         }
+        try original.replacingOccurrences(of: "\"type\": \"TemplateProcessing\"", with: "\"type\": \"ByteLevel\"")
+            .write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try BPETokenizer(tokenizerJSON: file).encode("the cat"), bpe.encode("the cat"), "ByteLevel's post-processor")
     }
 
     func testConversionsToTheGPT2LayoutChangeNoLogit() throws {
@@ -169,5 +184,37 @@ final class HandoffTests: XCTestCase {
         for key in ["resid_pdrop", "embd_pdrop", "attn_pdrop"] { XCTAssertEqual(json[key] as? Double, 0.25, key) }
         XCTAssertEqual(json["eos_token_id"] as? Int, 0)
         XCTAssertEqual(try GPTModel<Float>.load(from: folder).config.dropout, 0.25)
+
+        // A config.json without the three is GPT2Config's default, 0.1; a probability of 1 drops everything: refused.
+        let configFile = folder.appendingPathComponent("config.json")
+        var config = json
+        for key in ["resid_pdrop", "embd_pdrop", "attn_pdrop"] { config[key] = nil }
+        try JSONSerialization.data(withJSONObject: config).write(to: configFile)
+        XCTAssertEqual(try GPTModel<Float>.load(from: folder).config.dropout, 0.1)
+        config["resid_pdrop"] = 1.0
+        try JSONSerialization.data(withJSONObject: config).write(to: configFile)
+        XCTAssertThrowsError(try GPTModel<Float>.load(from: folder)) { error in
+            XCTAssertTrue("\(error)".contains("resid_pdrop"), "\(error)")
+        }
+    }
+
+    func testFinetuneSettingsAreNanoGPTsFinetuneShakespeare() {
+        // config/finetune_shakespeare.py over train.py's defaults: batch_size 1, gradient_accumulation_steps 32,
+        // max_iters 20, learning_rate 3e-5 with decay_lr False, eval_interval 5, eval_iters 40; beta2 0.95,
+        // weight_decay 0.1, grad_clip 1.0.
+        let config = TrainingConfig.finetune(contextLength: 256)
+        XCTAssertEqual(config.steps, 20)
+        XCTAssertEqual(config.batchSize, 1)
+        XCTAssertEqual(config.gradientAccumulation, 32)
+        XCTAssertEqual(config.contextLength, 256)
+        XCTAssertEqual(config.schedule, .constant(3e-5))
+        XCTAssertEqual(config.beta1, 0.9)
+        XCTAssertEqual(config.beta2, 0.95)
+        XCTAssertEqual(config.weightDecay, 0.1)
+        XCTAssertEqual(config.gradientClip, 1.0)
+        XCTAssertEqual(config.evalEvery, 5)
+        XCTAssertEqual(config.evalBatches, 40)
+        XCTAssertEqual(config.checkpointEvery, 5)
+        XCTAssertNil(config.problem)
     }
 }

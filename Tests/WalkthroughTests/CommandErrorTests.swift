@@ -185,6 +185,7 @@ final class CommandErrorTests: XCTestCase {
         try expect(["inspect", missing], status: 1, "\(missing): no such file or folder")
         try expect(["inspect", work.path], status: 1, "config.json is missing")
         try expect(["tokenize", "x", "--tokenizer", missing], status: 1, "\(missing): no such file or folder")
+        try expect(["tokenize", "Zebra", "--tokenizer", folder], status: 1, "character vocabulary cannot encode the text")
         try expect(["generate", folder, "--prompt", "Zebra€"], status: 1, "unknown character \"Z\"")
         try expect(["attention", folder, String(repeating: "the cat ", count: 5)], status: 1,
                    "the text is 40 tokens, more than the model's context of 16")

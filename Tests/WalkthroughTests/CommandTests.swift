@@ -164,6 +164,15 @@ final class CommandTests: XCTestCase {
         XCTAssertTrue(pieces.output.contains("pieces: \"H\" \"e\" \"ll\" \"o\" \"Ġthe\" \"re\"\n"), pieces.output)
         let characters = try walkthrough(["tokenize", "abca"])
         XCTAssertTrue(characters.output.contains("ids:    [0, 1, 2, 0]\n"), characters.output)
+        // Any tokenizer a checkpoint folder holds: tokenizer.json alone (transformers 5), or a run's characters.
+        let saved = try walkthrough(["tokenize", "the cat", "--tokenizer", handoffFixtures.appendingPathComponent("bpe-saved").path])
+        XCTAssertEqual(saved.status, 0, saved.errors)
+        let exported = try BPETokenizer(directory: handoffFixtures.appendingPathComponent("bpe"))
+        XCTAssertTrue(saved.output.hasPrefix("ids:    \(exported.encode("the cat"))\n"), saved.output)
+        let run = try walkthrough(["tokenize", "a cat", "--tokenizer", tinyCheckpoint.folder.path])
+        XCTAssertEqual(run.status, 0, run.errors)
+        let runCharacters = try CharTokenizer(contentsOf: tinyCheckpoint.folder.appendingPathComponent("char_tokenizer.json"))
+        XCTAssertTrue(run.output.contains("ids:    \(try runCharacters.encode("a cat"))\n"), run.output)
 
         let inspect = try walkthrough(["inspect", gpt2Folder.path])
         XCTAssertEqual(inspect.status, 0, inspect.errors)

@@ -69,6 +69,36 @@ final class HandoffCommandTests: XCTestCase {
         XCTAssertTrue(generated.output.hasPrefix("the cat"), generated.output)
     }
 
+    func testInitFromOurOwnRunTakesItsCharactersAndFinetuneSettings() throws {
+        let work = try temporaryFolder("walkthrough-finetune-ours")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let run = work.appendingPathComponent("ft")
+        // --preset finetune's own settings but for the length: 1 × 32 windows of the run's 16 tokens, 3e-5, dropout 0.
+        let trained = try walkthrough(["train", tinyCheckpoint.text.path, "--out", run.path, "--init-from",
+                                       tinyCheckpoint.folder.path, "--preset", "finetune", "--steps", "2",
+                                       "--eval-batches", "2", "--log-every", "1"])
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        for line in ["initialized from \(tinyCheckpoint.folder.path), dropout 0.0; nanoGPT's fine-tuning settings",
+                     "T = 16", "512 tokens per step", "training for 2 steps"] {
+            XCTAssertTrue(trained.output.contains(line), "missing: \(line)\n\(trained.output)")
+        }
+        let rates = trained.output.split(separator: "\n").filter { $0.contains("| lr ") }
+        XCTAssertEqual(rates.count, 2)
+        XCTAssertTrue(rates.allSatisfy { $0.contains("| lr 3.00e-05 |") }, "\(rates)")
+        XCTAssertEqual(try Data(contentsOf: run.appendingPathComponent("char_tokenizer.json")),
+                       try Data(contentsOf: tinyCheckpoint.folder.appendingPathComponent("char_tokenizer.json")))
+        let original = try GPTModel<Float>.load(from: tinyCheckpoint.folder), tuned = try GPTModel<Float>.load(from: run)
+        XCTAssertEqual(tuned.config.dropout, 0)
+        XCTAssertEqual(tuned.config.numLayers, original.config.numLayers)
+        XCTAssertEqual(tuned.config.vocabSize, original.config.vocabSize)
+        // Two steps at 3e-5 move the weights, but only a little.
+        let moved = zip(tuned.namedParameters, original.namedParameters).map { pair in
+            zip(pair.0.value.scalars, pair.1.value.scalars).map { abs($0 - $1) }.max() ?? 0
+        }.max() ?? 0
+        XCTAssertGreaterThan(moved, 0)
+        XCTAssertLessThan(moved, 1e-3)
+    }
+
     func testExportingAgainAfterLoadingGivesTheSameBytesAndOurLayoutGoesRoundToo() throws {
         let work = try temporaryFolder("walkthrough-export")
         defer { try? FileManager.default.removeItem(at: work) }

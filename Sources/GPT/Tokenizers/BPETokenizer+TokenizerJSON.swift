@@ -10,7 +10,9 @@
 // reads the vocabulary, the merges (as "left right" strings or [left, right]
 // pairs, both of which `tokenizers` writes) and the special tokens, and refuses
 // what would cut a text otherwise than GPT-2 does: another model type, a
-// normalizer, a pre-tokenizer other than ByteLevel without a prefix space.
+// normalizer, a pre-tokenizer other than ByteLevel without a prefix space and
+// with GPT-2's pattern, BPE dropout, byte fallback, merges ignored, subword
+// prefixes or suffixes, and a post-processor that adds tokens.
 //
 // Depends on: BPETokenizer.swift, JSON.swift, TokenizerError.swift.
 
@@ -44,6 +46,45 @@ extension BPETokenizer {
         if case .bool(true)? = pre["add_prefix_space"]?.kind {
             throw refuse(pre, "the ByteLevel pre-tokenizer adds a prefix space, which GPT-2's does not")
         }
+        if case .bool(false)? = pre["use_regex"]?.kind {
+            throw refuse(pre, "the ByteLevel pre-tokenizer does not split with GPT-2's pattern (\"use_regex\": false)")
+        }
+        // Options of the BPE model that would cut or spell tokens otherwise than GPT-2's does.
+        for (key, harmless) in [("dropout", "null"), ("byte_fallback", "false"), ("ignore_merges", "false"),
+                                ("continuing_subword_prefix", "\"\" or null"), ("end_of_word_suffix", "\"\" or null")] {
+            guard let value = model[key] else { continue }
+            switch value.kind {
+            case .null, .bool(false): continue
+            case .string(let text) where text.isEmpty: continue
+            default: throw refuse(value, "the model's \"\(key)\" is \(value.found): GPT-2's is \(harmless)")
+            }
+        }
+        /// Refuses a post-processor that adds tokens around the text's own (TemplateProcessing with a
+        /// special token in its single-text template, BERT's or RoBERTa's); GPT-2's adds none.
+        func checkPostProcessor(_ processor: JSON) throws(TokenizerError) {
+            if case .null = processor.kind { return }
+            switch processor["type"]?.kind {
+            case .string("ByteLevel")?:
+                return
+            case .string("Sequence")?:
+                guard case .array(let processors)? = processor["processors"]?.kind else {
+                    throw refuse(processor, "a Sequence post-processor without a \"processors\" list")
+                }
+                for inner in processors { try checkPostProcessor(inner) }
+            case .string("TemplateProcessing")?:
+                guard case .array(let pieces)? = processor["single"]?.kind else {
+                    throw refuse(processor, "a TemplateProcessing post-processor without a \"single\" template")
+                }
+                for piece in pieces where piece["Sequence"] == nil {
+                    let token = piece["SpecialToken"]?["id"]?.found ?? piece.found
+                    throw refuse(piece, "the post-processor adds \(token) to every text: GPT-2's adds no token")
+                }
+            default:
+                throw refuse(processor, "the post-processor (\(processor["type"]?.found ?? processor.found)) is not "
+                                 + "GPT-2's: only ByteLevel, or a template that adds no token, is read")
+            }
+        }
+        if let processor = root["post_processor"] { try checkPostProcessor(processor) }
         guard let vocabularyJSON = model["vocab"], case .object(let members) = vocabularyJSON.kind else {
             throw refuse(model, "the model has no \"vocab\" object")
         }

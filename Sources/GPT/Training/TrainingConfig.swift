@@ -61,8 +61,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     /// nanoGPT's fine-tuning run (config/finetune_shakespeare.py) on a model of `contextLength`
     /// positions: 20 steps of 1 window × 32 micro-batches, a constant learning rate of 3e-5,
-    /// AdamW β₂ 0.95 and weight decay 0.1, clip 1.0, evaluation every 5 steps on 40 batches, and a
-    /// checkpoint at each evaluation.
+    /// AdamW β₂ 0.95 and weight decay 0.1, clip 1.0, evaluation every 5 steps on 40 batches. A
+    /// checkpoint is written every 5 steps too (nanoGPT's saves one only when the validation loss
+    /// improves). nanoGPT also fine-tunes without dropout: that is the model's setting
+    /// (`GPTModel.withDropout(_:)`), not the run's.
     public static func finetune(contextLength: Int) -> TrainingConfig {
         var config = TrainingConfig(steps: 20, batchSize: 1, contextLength: contextLength, schedule: .constant(3e-5))
         config.gradientAccumulation = 32

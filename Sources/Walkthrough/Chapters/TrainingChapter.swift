@@ -111,7 +111,7 @@ func trainingChapter(_ p: Presenter) {
         To start from trained weights instead (a Hugging Face GPT-2 folder, or a run of your
         own), and to carry a model on in PyTorch when it outgrows one CPU (docs/Handoff.md):
 
-          swift run -c release walkthrough train input.txt --out ft --init-from gpt2 --preset finetune
+          swift run -c release walkthrough train input.txt --out ft --init-from gpt2 --preset finetune --context 256
           swift run -c release walkthrough export ft --to ft-hf
         """)
     p.pause()

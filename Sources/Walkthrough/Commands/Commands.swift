@@ -5,7 +5,7 @@
 //   walkthrough export RUN --to DIR               a checkpoint in Hugging Face's GPT-2 layout (ExportCommand.swift)
 //   walkthrough generate DIR --prompt TEXT        text from a checkpoint, streamed (GenerateCommand.swift)
 //   walkthrough attention DIR TEXT                each head's attention as heatmaps (AttentionCommand.swift)
-//   walkthrough tokenize TEXT --tokenizer DIR     ids, pieces and the BPE merge steps (vocab.json + merges.txt)
+//   walkthrough tokenize TEXT --tokenizer DIR     ids and pieces from a checkpoint's tokenizer; a BPE's merge steps
 //   walkthrough tokenize TEXT                     the same with a character vocabulary of TEXT itself
 //   walkthrough inspect DIR                       the parameter table, memory estimate and import report
 //   walkthrough gradcheck                         every layer's backward against finite differences
@@ -111,17 +111,30 @@ func tokenizeCommand(_ arguments: [String]) {
     guard positional.count == 1 else { commandUsageError("tokenize", "expected one TEXT, got \(positional.count)") }
     let text = positional[0]
     if let folder = options["--tokenizer"] {
-        let tokenizer: BPETokenizer
+        let tokenizer: FolderTokenizer
         do {
-            tokenizer = try BPETokenizer(directory: requireFolder("tokenize", folder))
+            tokenizer = try FolderTokenizer(folder: requireFolder("tokenize", folder))
         } catch {
             inputError("tokenize", "\(error)")
         }
-        let ids = tokenizer.encode(text)
-        print("ids:    \(ids)")
-        print("pieces: " + ids.map { "\"\(tokenizer.token(for: $0) ?? "?")\"" }.joined(separator: " "))
-        print("")
-        print(tokenizer.explain(text))
+        switch tokenizer {
+        case .bpe(let tokenizer):
+            let ids = tokenizer.encode(text)
+            print("ids:    \(ids)")
+            print("pieces: " + ids.map { "\"\(tokenizer.token(for: $0) ?? "?")\"" }.joined(separator: " "))
+            print("")
+            print(tokenizer.explain(text))
+        case .characters(let tokenizer):
+            let ids: [Int]
+            do {
+                ids = try tokenizer.encode(text)
+            } catch {
+                inputError("tokenize", "\(folder)'s character vocabulary cannot encode the text: \(error)")
+            }
+            print("a character vocabulary from \(folder) (\(tokenizer.vocabSize) characters)")
+            print("ids:    \(ids)")
+            print("pieces: " + text.map { "\"\($0 == "\n" ? "\\n" : String($0))\"" }.joined(separator: " "))
+        }
     } else {
         let tokenizer = CharTokenizer(text: text)
         let ids = (try? tokenizer.encode(text)) ?? []

@@ -90,7 +90,7 @@ func exportCommand(_ arguments: [String]) {
 
 /// Runs `write` on a new hidden folder beside `destination`, then renames that folder to `destination`
 /// (new, or an empty folder, which the rename replaces): a reader sees the whole folder or none of it,
-/// and a failure leaves nothing behind.
+/// and a thrown failure leaves nothing behind (a process killed midway can leave the hidden folder).
 func writeFolderAtomically(_ destination: URL, _ write: (URL) throws -> Void) throws {
     let parent = destination.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)

@@ -27,16 +27,17 @@ let trainUsage = """
       --out DIR             the checkpoint folder (created; never overwritten without --resume)
       --resume              continue the run saved in DIR (its settings; --steps N to train longer)
       --init-from DIR       start from a checkpoint (ours, or a Hugging Face GPT-2 folder): its weights,
-                            architecture and tokenizer; --context N ≤ its context crops the position table,
-                            --dropout P changes its dropout; the model and tokenizer flags are refused
+                            architecture, dropout and tokenizer; --context N ≤ its context crops the position
+                            table, --dropout P changes the dropout; the model and tokenizer flags are refused
     tokenizer:
       --tokenizer KIND      char (default: the file's characters), bpe (trained on FILE), or a folder
-                            with vocab.json + merges.txt or char_tokenizer.json
+                            with char_tokenizer.json, vocab.json + merges.txt, or tokenizer.json
       --vocab-size N        BPE's vocabulary size, with --tokenizer bpe (default 512)
     model (a preset, then any of the flags):
       --preset NAME         \(GPTConfig.presets.map(\.key).joined(separator: ", ")) (default shakespeare-char);
                             finetune, with --init-from: nanoGPT's fine-tuning run (20 steps of 1 × 32 windows,
-                            a constant lr 3e-5, evaluation and a checkpoint every 5 steps on 40 batches)
+                            a constant lr 3e-5, dropout 0, evaluation every 5 steps on 40 batches; a checkpoint
+                            every 5 steps too)
       --layers N  --heads N  --width N  --ffn N  --dropout P
       --context N           the context length T: the model's and the training windows' (default the preset's)
     training (default: nanoGPT's shakespeare-char run):
@@ -197,9 +198,12 @@ func initializedTrainer(from source: String, folder: URL, text: String, file: St
     }
     let cropped = context < available
     model = model.cropped(toContext: context)
-    if let dropout = value("train", options, "--dropout", Double.self, where: { $0 >= 0 && $0 < 1 },
-                           expected: "a probability in [0, 1)") { model = model.withDropout(dropout) }
     let finetune = options["--preset"] == "finetune"
+    // nanoGPT fine-tunes without dropout (train.py's dropout = 0.0 overrides GPT-2's 0.1).
+    if let dropout = value("train", options, "--dropout", Double.self, where: { $0 >= 0 && $0 < 1 },
+                           expected: "a probability in [0, 1)") ?? (finetune ? 0 : nil) {
+        model = model.withDropout(dropout)
+    }
     var base = finetune ? TrainingConfig.finetune(contextLength: context) : .shakespeareChar
     base.contextLength = context
     let training = trainingSettings(options: options, base: base, steps: steps, model: model.config)
