@@ -164,6 +164,9 @@ final class CommandTests: XCTestCase {
         XCTAssertTrue(pieces.output.contains("pieces: \"H\" \"e\" \"ll\" \"o\" \"Ġthe\" \"re\"\n"), pieces.output)
         let characters = try walkthrough(["tokenize", "abca"])
         XCTAssertTrue(characters.output.contains("ids:    [0, 1, 2, 0]\n"), characters.output)
+        // One piece per id: "\r\n" is one Swift Character but two scalars, two tokens.
+        let lines = try walkthrough(["tokenize", "a\r\nb"])
+        XCTAssertTrue(lines.output.contains("ids:    [2, 1, 0, 3]\npieces: \"a\" \"\\r\" \"\\n\" \"b\"\n"), lines.output)
         // Any tokenizer a checkpoint folder holds: tokenizer.json alone (transformers 5), or a run's characters.
         let saved = try walkthrough(["tokenize", "the cat", "--tokenizer", handoffFixtures.appendingPathComponent("bpe-saved").path])
         XCTAssertEqual(saved.status, 0, saved.errors)

@@ -32,8 +32,11 @@ extension BPETokenizer {
         guard case .object = root.kind, let model = root["model"], case .object = model.kind else {
             throw refuse(root, "expected an object with a \"model\" object (Hugging Face's tokenizer.json)")
         }
-        guard let type = model["type"], case .string("BPE") = type.kind else {
-            throw refuse(model, "the model's \"type\" is \(model["type"]?.found ?? "missing"): only BPE (GPT-2's) is read")
+        // The Hub's gpt2 tokenizer.json predates the "type" key: a model without one is read as BPE.
+        if let type = model["type"] {
+            guard case .string("BPE") = type.kind else {
+                throw refuse(model, "the model's \"type\" is \(type.found): only BPE (GPT-2's) is read")
+            }
         }
         if let normalizer = root["normalizer"] {
             if case .null = normalizer.kind {} else {
@@ -56,6 +59,7 @@ extension BPETokenizer {
             switch value.kind {
             case .null, .bool(false): continue
             case .string(let text) where text.isEmpty: continue
+            case .number where value.double == 0: continue                 // a dropout of 0 drops nothing
             default: throw refuse(value, "the model's \"\(key)\" is \(value.found): GPT-2's is \(harmless)")
             }
         }

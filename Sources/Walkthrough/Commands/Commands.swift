@@ -133,15 +133,25 @@ func tokenizeCommand(_ arguments: [String]) {
             }
             print("a character vocabulary from \(folder) (\(tokenizer.vocabSize) characters)")
             print("ids:    \(ids)")
-            print("pieces: " + text.map { "\"\($0 == "\n" ? "\\n" : String($0))\"" }.joined(separator: " "))
+            print("pieces: " + characterPieces(ids, tokenizer))
         }
     } else {
         let tokenizer = CharTokenizer(text: text)
         let ids = (try? tokenizer.encode(text)) ?? []
         print("a character vocabulary of the text itself (\(tokenizer.vocabSize) characters; --tokenizer DIR for BPE)")
         print("ids:    \(ids)")
-        print("pieces: " + text.map { "\"\($0 == "\n" ? "\\n" : String($0))\"" }.joined(separator: " "))
+        print("pieces: " + characterPieces(ids, tokenizer))
     }
+}
+
+/// Each id's character, quoted, with \n, \r and \t escaped: one piece per id (a character
+/// vocabulary's tokens are Unicode scalars, so "\r\n" is two, and "é" written as e + ◌́ too).
+func characterPieces(_ ids: [Int], _ tokenizer: CharTokenizer) -> String {
+    let escapes: [String: String] = ["\n": "\\n", "\r": "\\r", "\t": "\\t"]
+    return ids.map { id in
+        let piece = (try? tokenizer.decode([id])) ?? "?"
+        return "\"\(escapes[piece] ?? piece)\""
+    }.joined(separator: " ")
 }
 
 /// `inspect DIR`: ours or a Hugging Face GPT-2 folder.

@@ -72,7 +72,7 @@ func trainCommand(_ arguments: [String]) {
             commandUsageError("train", "--init-from takes the architecture and the tokenizer from its checkpoint; "
                                   + fixed.joined(separator: ", ") + " would change them"
                                   + " (--context N can crop the context, --dropout P change the dropout, --preset finetune "
-                                  + "sets the training)")
+                                  + "sets the training and a dropout of 0)")
         }
     } else if options["--preset"] == "finetune" {
         commandUsageError("train", "--preset finetune fine-tunes a trained model: give --init-from DIR (a checkpoint of "
@@ -179,8 +179,9 @@ func newTrainer(folder: URL, text: String, file: String, options: [String: Strin
 }
 
 /// A run that starts from the checkpoint in `source` (ours or a Hugging Face GPT-2 folder): its weights,
-/// architecture and tokenizer, the context cropped to --context and the dropout set by --dropout; the
-/// training settings are --preset finetune's or a fresh run's, then the flags'.
+/// architecture and tokenizer, the context cropped to --context and the dropout set by --dropout (0 with
+/// --preset finetune, else the checkpoint's); the training settings are --preset finetune's or a fresh
+/// run's, then the flags'.
 func initializedTrainer(from source: String, folder: URL, text: String, file: String, options: [String: String],
                         steps: Int?) -> Trainer<Float> {
     var (model, tokenizer) = loadCheckpoint("train", source)
