@@ -175,7 +175,8 @@ final class CommandTests: XCTestCase {
         let run = try walkthrough(["tokenize", "a cat", "--tokenizer", tinyCheckpoint.folder.path])
         XCTAssertEqual(run.status, 0, run.errors)
         let runCharacters = try CharTokenizer(contentsOf: tinyCheckpoint.folder.appendingPathComponent("char_tokenizer.json"))
-        XCTAssertTrue(run.output.contains("ids:    \(try runCharacters.encode("a cat"))\n"), run.output)
+        XCTAssertTrue(run.output.contains("ids:    \(try runCharacters.encode("a cat"))\npieces: \"a\" \" \" \"c\" \"a\" \"t\"\n"),
+                      run.output)
 
         let inspect = try walkthrough(["inspect", gpt2Folder.path])
         XCTAssertEqual(inspect.status, 0, inspect.errors)

@@ -59,7 +59,7 @@ extension BPETokenizer {
             switch value.kind {
             case .null, .bool(false): continue
             case .string(let text) where text.isEmpty: continue
-            case .number where value.double == 0: continue                 // a dropout of 0 drops nothing
+            case .number where key == "dropout" && value.double == 0: continue    // a dropout of 0 drops nothing
             default: throw refuse(value, "the model's \"\(key)\" is \(value.found): GPT-2's is \(harmless)")
             }
         }

@@ -110,35 +110,30 @@ func tokenizeCommand(_ arguments: [String]) {
     let (positional, options) = parseOptions("tokenize", arguments, known: ["--tokenizer"])
     guard positional.count == 1 else { commandUsageError("tokenize", "expected one TEXT, got \(positional.count)") }
     let text = positional[0]
-    if let folder = options["--tokenizer"] {
-        let tokenizer: FolderTokenizer
+    let folder = options["--tokenizer"]
+    let tokenizer: FolderTokenizer
+    do {
+        tokenizer = try folder.map { path throws in try FolderTokenizer(folder: requireFolder("tokenize", path)) }
+            ?? .characters(CharTokenizer(text: text))
+    } catch {
+        inputError("tokenize", "\(error)")
+    }
+    switch tokenizer {
+    case .bpe(let tokenizer):
+        let ids = tokenizer.encode(text)
+        print("ids:    \(ids)")
+        print("pieces: " + ids.map { "\"\(tokenizer.token(for: $0) ?? "?")\"" }.joined(separator: " "))
+        print("")
+        print(tokenizer.explain(text))
+    case .characters(let tokenizer):
+        let ids: [Int]
         do {
-            tokenizer = try FolderTokenizer(folder: requireFolder("tokenize", folder))
+            ids = try tokenizer.encode(text)
         } catch {
-            inputError("tokenize", "\(error)")
+            inputError("tokenize", "\(folder ?? "TEXT"): its character vocabulary cannot encode the text: \(error)")
         }
-        switch tokenizer {
-        case .bpe(let tokenizer):
-            let ids = tokenizer.encode(text)
-            print("ids:    \(ids)")
-            print("pieces: " + ids.map { "\"\(tokenizer.token(for: $0) ?? "?")\"" }.joined(separator: " "))
-            print("")
-            print(tokenizer.explain(text))
-        case .characters(let tokenizer):
-            let ids: [Int]
-            do {
-                ids = try tokenizer.encode(text)
-            } catch {
-                inputError("tokenize", "\(folder)'s character vocabulary cannot encode the text: \(error)")
-            }
-            print("a character vocabulary from \(folder) (\(tokenizer.vocabSize) characters)")
-            print("ids:    \(ids)")
-            print("pieces: " + characterPieces(ids, tokenizer))
-        }
-    } else {
-        let tokenizer = CharTokenizer(text: text)
-        let ids = (try? tokenizer.encode(text)) ?? []
-        print("a character vocabulary of the text itself (\(tokenizer.vocabSize) characters; --tokenizer DIR for BPE)")
+        print(folder.map { "a character vocabulary from \($0) (\(tokenizer.vocabSize) characters)" }
+              ?? "a character vocabulary of the text itself (\(tokenizer.vocabSize) characters; --tokenizer DIR for BPE)")
         print("ids:    \(ids)")
         print("pieces: " + characterPieces(ids, tokenizer))
     }
